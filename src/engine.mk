@@ -1,0 +1,7 @@
+## src/engine.mk - the engine library's sources, one line per module.
+src_libmxengine_a_SOURCES += src/i18n.h
+src_libmxengine_a_SOURCES += src/err.c src/err.h
+src_libmxengine_a_SOURCES += src/buf.c src/buf.h
+src_libmxengine_a_SOURCES += src/quote.c src/quote.h
+src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
+src_libmxengine_a_SOURCES += src/host.h

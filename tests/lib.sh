@@ -1,0 +1,61 @@
+# tests/lib.sh - TAP helpers for the shell tests of the real binary.
+# Source it first; the test ends with "done_testing".
+# MXMOVE, top_srcdir and top_builddir come from the test environment
+# (Makefile.am's AM_TESTS_ENVIRONMENT).
+
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+: "${MXMOVE:=$top_builddir/mxmove}"
+export LC_ALL="${LC_ALL:-C.UTF-8}"
+_tap_n=0
+_tap_failed=0
+
+ok() {		# ok COND-STATUS DESCRIPTION
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+is() {		# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | sed '3,$s/^/#   /'
+	fi
+}
+
+like() {	# like TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '%s\n' "$1" | head -n 20 | sed 's/^/#   | /'
+		printf '#   did not match: %s\n' "$2"
+	fi
+}
+
+unlike() {	# unlike TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf '#   matched: %s\n' "$2"
+	else ok 0 "$3"; fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+bail() { echo "Bail out! $*"; exit 1; }
+
+# skip_all REASON: the whole file cannot run here (never used to hide a
+# failure: only for a missing privilege or tool a developer may lack).
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
+
+# run_mx ARGS...: run the binary; sets $out (stdout+stderr) and $rc.
+run_mx() {
+	out=$("$MXMOVE" "$@" 2>&1)
+	rc=$?
+}

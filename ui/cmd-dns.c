@@ -1,0 +1,10 @@
+/* cmd-dns.c - the "dns" verb (not built yet: see its issue). */
+#include <config.h>
+
+#include "commands.h"
+
+int
+mx_cmd_dns(int argc, char **argv)
+{
+	return mx_cmd_not_built(argc, argv);
+}

@@ -1,0 +1,10 @@
+/* cmd-verify.c - the "verify" verb (not built yet: see its issue). */
+#include <config.h>
+
+#include "commands.h"
+
+int
+mx_cmd_verify(int argc, char **argv)
+{
+	return mx_cmd_not_built(argc, argv);
+}
