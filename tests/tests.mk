@@ -16,6 +16,7 @@ tests_unit_test_core_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-core
 
 SH_TESTS = tests/cli/basics.sh
+SH_TESTS += tests/lab/core.sh
 
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)

@@ -1,0 +1,64 @@
+#!/bin/bash
+# tests/check-all.sh - the whole test suite, as CI runs it (make check-all):
+#   1. make check in this build
+#   2. a second build with AddressSanitizer + UndefinedBehaviorSanitizer
+#      (warnings are errors) in _build-asan, and make check there
+#   3. make distcheck
+# It ends with one line "tests: N passed, N failed" (the sum of 1 and 2,
+# one per TAP result) and exits non-zero when anything failed.
+set -u
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$(pwd)
+jobs=${MX_JOBS:-2}
+status=0
+passed=0
+failed=0
+
+count() {	# count LOGFILE: add its summary to the totals
+	local p f e x
+	[ -f "$1" ] || { failed=$((failed + 1)); return; }
+	p=$(sed -n 's/^# PASS: *//p' "$1" | head -n 1)
+	f=$(sed -n 's/^# FAIL: *//p' "$1" | head -n 1)
+	e=$(sed -n 's/^# ERROR: *//p' "$1" | head -n 1)
+	x=$(sed -n 's/^# XPASS: *//p' "$1" | head -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${e:-0} + ${x:-0}))
+}
+
+show_failures() {	# print the logs of failed tests
+	grep -l -E '^(FAIL|ERROR|XPASS)' $(find "$1" -name '*.trs') 2>/dev/null |
+	while read -r trs; do
+		echo "==== ${trs%.trs}.log"
+		tail -n 60 "${trs%.trs}.log"
+	done
+}
+
+echo "== make check"
+make -j"$jobs" check || status=1
+count "$builddir/test-suite.log"
+[ $status -eq 0 ] || show_failures "$builddir"
+
+echo "== make check with ASan+UBSan"
+rm -rf "$builddir/_build-asan"
+mkdir -p "$builddir/_build-asan"
+if (cd "$builddir/_build-asan" &&
+    "$srcdir/configure" -q --enable-werror --enable-sanitizers &&
+    make -j"$jobs" >/dev/null &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    make -j"$jobs" check); then :; else status=1; fi
+count "$builddir/_build-asan/test-suite.log"
+[ $status -eq 0 ] || show_failures "$builddir/_build-asan"
+
+echo "== make distcheck"
+if make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.out 2>&1; then
+	tail -n 4 distcheck.out
+else
+	tail -n 80 distcheck.out
+	echo "make distcheck failed"
+	failed=$((failed + 1))
+	status=1
+fi
+
+echo "tests: $passed passed, $failed failed"
+exit $status
