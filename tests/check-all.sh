@@ -1,10 +1,11 @@
 #!/bin/bash
 # tests/check-all.sh - the whole test suite, as CI runs it (make check-all):
 #   1. make check in this build
-#   2. a second build with AddressSanitizer + UndefinedBehaviorSanitizer
-#      (warnings are errors) in _build-asan, and make check there
-#   3. make distcheck
-# It ends with one line "tests: N passed, N failed" (the sum of 1 and 2,
+#   2. make distcheck
+#   3. a second build with AddressSanitizer + UndefinedBehaviorSanitizer
+#      (warnings are errors) from the tarball, in _build-asan, and make
+#      check there
+# It ends with one line "tests: N passed, N failed" (the sum of 1 and 3,
 # one per TAP result) and exits non-zero when anything failed.
 set -u
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,19 +39,8 @@ make -j"$jobs" check || status=1
 count "$builddir/test-suite.log"
 [ $status -eq 0 ] || show_failures "$builddir"
 
-echo "== make check with ASan+UBSan"
-rm -rf "$builddir/_build-asan"
-mkdir -p "$builddir/_build-asan"
-if (cd "$builddir/_build-asan" &&
-    "$srcdir/configure" -q --enable-werror --enable-sanitizers &&
-    make -j"$jobs" >/dev/null &&
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    make -j"$jobs" check); then :; else status=1; fi
-count "$builddir/_build-asan/test-suite.log"
-[ $status -eq 0 ] || show_failures "$builddir/_build-asan"
-
 echo "== make distcheck"
+tarball=$(sed -n 's/^PACKAGE_TARNAME = //p' Makefile)-$(sed -n 's/^PACKAGE_VERSION = //p' Makefile).tar.gz
 if make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.out 2>&1; then
 	tail -n 4 distcheck.out
 else
@@ -58,7 +48,22 @@ else
 	echo "make distcheck failed"
 	failed=$((failed + 1))
 	status=1
+	make dist >/dev/null 2>&1
 fi
+
+echo "== make check with ASan+UBSan (built from the distcheck'd tarball)"
+asan="$builddir/_build-asan"
+rm -rf "$asan"
+mkdir -p "$asan"
+if tar -xzf "$builddir/$tarball" -C "$asan" &&
+    (cd "$asan/${tarball%.tar.gz}" &&
+    ./configure -q --enable-werror --enable-sanitizers &&
+    make -j"$jobs" >/dev/null &&
+    ASAN_OPTIONS=detect_leaks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    make -j"$jobs" check); then :; else status=1; fi
+count "$asan/${tarball%.tar.gz}/test-suite.log"
+[ $status -eq 0 ] || show_failures "$asan"
 
 echo "tests: $passed passed, $failed failed"
 exit $status
