@@ -15,6 +15,11 @@ tests_unit_test_core_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_core_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-core
 
+check_PROGRAMS += tests/unit/test-uidl
+tests_unit_test_uidl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_uidl_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-uidl
+
 SH_TESTS = tests/cli/basics.sh
 SH_TESTS += tests/lab/core.sh
 
