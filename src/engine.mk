@@ -5,3 +5,6 @@ src_libmxengine_a_SOURCES += src/buf.c src/buf.h
 src_libmxengine_a_SOURCES += src/quote.c src/quote.h
 src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
 src_libmxengine_a_SOURCES += src/host.h
+src_libmxengine_a_SOURCES += src/audit.c src/audit.h
+src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
+src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
