@@ -7,3 +7,6 @@ src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
 src_libmxengine_a_SOURCES += src/host.h
 src_libmxengine_a_SOURCES += src/uidl.c src/uidl.h
 src_libmxengine_a_SOURCES += src/pop3.c src/pop3.h
+src_libmxengine_a_SOURCES += src/audit.c src/audit.h
+src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
+src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c

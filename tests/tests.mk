@@ -26,3 +26,8 @@ SH_TESTS += tests/lab/core.sh
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
+
+check_PROGRAMS += tests/unit/test-host-local
+tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-host-local
