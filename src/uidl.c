@@ -151,6 +151,11 @@ mx_uidl_from_maildir(struct mx_host *h, const char *maildir,
 			goto out;
 	}
 	if (status != 0) {
+		while (err_b.len > 0 && (err_b.data[err_b.len - 1] == '\n' ||
+		    err_b.data[err_b.len - 1] == ' '))
+			err_b.data[--err_b.len] = '\0';
+		for (char *nl = err_b.data; nl && (nl = strchr(nl, '\n')); )
+			*nl = ';';
 		mx_err_set(err, MX_E_REMOTE, _("%s: cannot list %s: %s"),
 		    mx_host_name(h), maildir, err_b.data ? err_b.data : "");
 		goto out;

@@ -32,6 +32,8 @@ const struct mx_command mx_commands[] = {
 	{ "thaw", "HOST ...", N_("undo exactly what freeze did"), mx_cmd_mta },
 	{ "accept-for", "HOST ...", N_("make a host accept mail for the other's names"), mx_cmd_mta },
 	{ "forward", "HOST ...", N_("relay a host's domains to the new host"), mx_cmd_mta },
+	{ "uidl", "[HOST] --user NAME[=MAILDIR]... [--pop3 ADDR[:PORT] --credentials FILE]",
+	  N_("POP3 UIDLs of a store or a server, and whether they survived the move"), mx_cmd_uidl },
 	{ "run", "--plan FILE [--step N | --all] [--yes]",
 	  N_("batch mode: run the wizard's steps without a screen"), mx_cmd_run },
 	{ "status", "--plan FILE [--json]",
