@@ -20,3 +20,7 @@ SH_TESTS = tests/cli/basics.sh
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
+
+## DNS (issue 4): the Knot lab, the dns/dns-update/probe verbs.
+EXTRA_DIST += tests/lab/knot.sh
+SH_TESTS += tests/dns/smoke.sh
