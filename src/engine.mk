@@ -7,3 +7,6 @@ src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
 src_libmxengine_a_SOURCES += src/host.h
 src_libmxengine_a_SOURCES += src/account.c src/account.h src/acct-int.h
 src_libmxengine_a_SOURCES += src/acct-parse.c
+src_libmxengine_a_SOURCES += src/audit.c src/audit.h
+src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
+src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c

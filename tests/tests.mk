@@ -25,3 +25,8 @@ check_PROGRAMS += tests/unit/test-account
 tests_unit_test_account_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_account_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-account
+
+check_PROGRAMS += tests/unit/test-host-local
+tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-host-local
