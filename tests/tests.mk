@@ -27,6 +27,11 @@ EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-drive
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
 
+check_PROGRAMS += tests/unit/test-account
+tests_unit_test_account_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_account_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-account
+
 check_PROGRAMS += tests/unit/test-host-local
 tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
