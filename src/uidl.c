@@ -111,7 +111,8 @@ mx_uidl_parse_find(const char *text, struct mx_uidl_list *out,
 		n++;
 		p = *eol ? eol + 1 : eol;
 	}
-	qsort(f, n, sizeof *f, by_mtime);
+	if (n > 0)
+		qsort(f, n, sizeof *f, by_mtime);
 	for (i = 0; i < n; i++)
 		if (mx_uidl_add(out, f[i].name, f[i].size) == -1) {
 			mx_err_set(err, MX_E_GENERIC, _("out of memory"));

@@ -5,8 +5,9 @@
 #   3. a second build with AddressSanitizer + UndefinedBehaviorSanitizer
 #      (warnings are errors) from the tarball, in _build-asan, and make
 #      check there
-# It ends with one line "tests: N passed, N failed" (the sum of 1 and 3,
-# one per TAP result) and exits non-zero when anything failed.
+#   4. a short run of every libFuzzer target (tests/fuzz/run.sh)
+# It ends with one line "tests: N passed, N failed" (the sum of 1, 3
+# and 4, one per TAP result) and exits non-zero when anything failed.
 set -u
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(pwd)
@@ -64,6 +65,12 @@ if tar -xzf "$builddir/$tarball" -C "$asan" &&
     make -j"$jobs" check); then :; else status=1; fi
 count "$asan/${tarball%.tar.gz}/test-suite.log"
 [ $status -eq 0 ] || show_failures "$asan"
+
+echo "== fuzz targets, ${MX_FUZZ_SECS:-15} s each"
+if bash "$srcdir/tests/fuzz/run.sh" "${MX_FUZZ_SECS:-15}" >fuzz.out 2>&1; then :; else status=1; fi
+cat fuzz.out
+passed=$((passed + $(grep -c '^ok ' fuzz.out)))
+failed=$((failed + $(grep -c '^not ok ' fuzz.out)))
 
 echo "tests: $passed passed, $failed failed"
 exit $status
