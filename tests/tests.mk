@@ -25,3 +25,6 @@ check_PROGRAMS += tests/unit/test-host-local
 tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-host-local
+
+SH_TESTS += tests/host/sshd-smoke.sh
+EXTRA_DIST += tests/lab/sshd.sh
