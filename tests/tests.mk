@@ -39,3 +39,6 @@ TESTS += tests/unit/test-host-local
 ## DNS (issue 4): the Knot lab, the dns/dns-update/probe verbs.
 EXTRA_DIST += tests/lab/knot.sh
 SH_TESTS += tests/dns/smoke.sh
+
+SH_TESTS += tests/host/sshd-smoke.sh
+EXTRA_DIST += tests/lab/sshd.sh
