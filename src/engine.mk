@@ -5,3 +5,5 @@ src_libmxengine_a_SOURCES += src/buf.c src/buf.h
 src_libmxengine_a_SOURCES += src/quote.c src/quote.h
 src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
 src_libmxengine_a_SOURCES += src/host.h
+src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
+src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h

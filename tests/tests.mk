@@ -20,3 +20,11 @@ SH_TESTS = tests/cli/basics.sh
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
+
+check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
+tests_unit_test_maildir_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_maildir_LDADD = $(UNIT_LDADD)
+tests_unit_test_mbox_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mbox_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-maildir tests/unit/test-mbox
+SH_TESTS += tests/store/mbox2maildir.sh
