@@ -28,3 +28,5 @@ tests_unit_test_mbox_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mbox_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
+SH_TESTS += tests/transfer/dovecot-uidl.sh
+EXTRA_DIST += tests/lab/dovecot.sh
