@@ -30,3 +30,6 @@ check_PROGRAMS += tests/unit/test-host-local
 tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-host-local
+
+SH_TESTS += tests/accounts/mariadb-smoke.sh
+EXTRA_DIST += tests/lab/mariadb.sh
