@@ -51,3 +51,6 @@ TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
+
+SH_TESTS += tests/accounts/mariadb-smoke.sh
+EXTRA_DIST += tests/lab/mariadb.sh
