@@ -5,3 +5,4 @@ src_libmxengine_a_SOURCES += src/buf.c src/buf.h
 src_libmxengine_a_SOURCES += src/quote.c src/quote.h
 src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
 src_libmxengine_a_SOURCES += src/host.h
+src_libmxengine_a_SOURCES += src/plan.c src/plan.h

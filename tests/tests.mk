@@ -20,3 +20,8 @@ SH_TESTS = tests/cli/basics.sh
 EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
+
+check_PROGRAMS += tests/unit/test-plan
+tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_plan_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-plan
