@@ -14,3 +14,4 @@ src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
 src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
 src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
 src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h
+src_libmxengine_a_SOURCES += src/plan.c src/plan.h

@@ -54,3 +54,7 @@ EXTRA_DIST += tests/lab/dovecot.sh
 
 SH_TESTS += tests/accounts/mariadb-smoke.sh
 EXTRA_DIST += tests/lab/mariadb.sh
+check_PROGRAMS += tests/unit/test-plan
+tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_plan_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-plan
