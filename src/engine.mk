@@ -15,3 +15,4 @@ src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
 src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
 src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h
 src_libmxengine_a_SOURCES += src/plan.c src/plan.h
+src_libmxengine_a_SOURCES += src/mboxscan.c src/mboxscan.h

@@ -58,3 +58,4 @@ check_PROGRAMS += tests/unit/test-plan
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-plan
+SH_TESTS += tests/store/mbox-check.sh

@@ -28,6 +28,8 @@ const struct mx_command mx_commands[] = {
 	  N_("compare mailboxes on both hosts"), mx_cmd_verify },
 	{ "mbox2maildir", "MBOX MAILDIR",
 	  N_("convert an mbox file into a Maildir"), mx_cmd_mbox2maildir },
+	{ "mbox-check", "MBOX...",
+	  N_("find what could split an mbox wrongly, with byte offsets"), mx_cmd_mbox_check },
 	{ "freeze", "HOST ...", N_("stop deliveries into mailboxes that are moving"), mx_cmd_mta },
 	{ "thaw", "HOST ...", N_("undo exactly what freeze did"), mx_cmd_mta },
 	{ "accept-for", "HOST ...", N_("make a host accept mail for the other's names"), mx_cmd_mta },
