@@ -20,6 +20,11 @@ tests_unit_test_uidl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_uidl_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-uidl
 
+check_PROGRAMS += tests/unit/test-preflight
+tests_unit_test_preflight_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_preflight_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-preflight
+
 SH_TESTS = tests/cli/basics.sh
 SH_TESTS += tests/lab/core.sh
 
