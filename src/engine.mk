@@ -10,3 +10,4 @@ src_libmxengine_a_SOURCES += src/acct-parse.c
 src_libmxengine_a_SOURCES += src/audit.c src/audit.h
 src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
 src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
+src_libmxengine_a_SOURCES += src/acct-read.c src/acct-sql.c
