@@ -84,7 +84,7 @@ mx_hash_detect(const char *h, int may_be_plain)
 void
 mx_hash_mask(const char *h, enum mx_hash_scheme s, char *out, size_t len)
 {
-	size_t pre;
+	size_t pre, n;
 	const char *p;
 
 	if (len == 0)
@@ -110,10 +110,13 @@ mx_hash_mask(const char *h, enum mx_hash_scheme s, char *out, size_t len)
 	/* $id$ then 6 characters of what follows (salt or parameters). */
 	p = strchr(h + 1, '$');
 	pre = p != NULL ? (size_t)(p - h) + 1 : 1;
-	if (s == MX_HASH_PLESK_AES)
+	if (s == MX_HASH_PLESK_AES) {
 		snprintf(out, len, "%.*s...", (int)pre, h);
-	else
-		snprintf(out, len, "%.*s...", (int)(pre + 6), h);
+		return;
+	}
+	/* Up to 6 characters of the salt or parameters, never past them. */
+	n = strcspn(h + pre, "$");
+	snprintf(out, len, "%.*s...", (int)(pre + (n < 6 ? n : 6)), h);
 }
 
 int

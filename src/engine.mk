@@ -17,3 +17,4 @@ src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h
 src_libmxengine_a_SOURCES += src/plan.c src/plan.h
 src_libmxengine_a_SOURCES += src/mboxscan.c src/mboxscan.h
 src_libmxengine_a_SOURCES += src/preflight.c src/preflight.h
+src_libmxengine_a_SOURCES += src/acct-read.c src/acct-sql.c
