@@ -64,3 +64,4 @@ tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-plan
 SH_TESTS += tests/store/mbox-check.sh
+SH_TESTS += tests/accounts/preflight.sh

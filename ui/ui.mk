@@ -9,3 +9,4 @@ mxmove_SOURCES += ui/cmd-mta.c ui/cmd-run.c ui/cmd-status.c
 mxmove_SOURCES += ui/cmd-uidl.c
 mxmove_SOURCES += ui/cmd-mbox-check.c
 mxmove_SOURCES += ui/acct-cli.c ui/acct-cli.h
+mxmove_SOURCES += ui/cmd-preflight.c
