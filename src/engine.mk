@@ -5,3 +5,5 @@ src_libmxengine_a_SOURCES += src/buf.c src/buf.h
 src_libmxengine_a_SOURCES += src/quote.c src/quote.h
 src_libmxengine_a_SOURCES += src/libversions.c src/libversions.h
 src_libmxengine_a_SOURCES += src/host.h
+src_libmxengine_a_SOURCES += src/dns.c src/dns.h src/zonefile.c src/zonefile.h
+src_libmxengine_a_SOURCES += src/probe.c src/probe.h
