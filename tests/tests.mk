@@ -28,3 +28,8 @@ TESTS += tests/unit/test-host-local
 
 SH_TESTS += tests/host/sshd-smoke.sh
 EXTRA_DIST += tests/lab/sshd.sh
+
+check_PROGRAMS += tests/unit/test-ctlfile
+tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-ctlfile
