@@ -18,3 +18,5 @@ src_libmxengine_a_SOURCES += src/plan.c src/plan.h
 src_libmxengine_a_SOURCES += src/mboxscan.c src/mboxscan.h
 src_libmxengine_a_SOURCES += src/preflight.c src/preflight.h
 src_libmxengine_a_SOURCES += src/acct-read.c src/acct-sql.c
+src_libmxengine_a_SOURCES += src/dns.c src/dns.h src/zonefile.c src/zonefile.h
+src_libmxengine_a_SOURCES += src/probe.c src/probe.h
