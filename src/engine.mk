@@ -20,3 +20,7 @@ src_libmxengine_a_SOURCES += src/preflight.c src/preflight.h
 src_libmxengine_a_SOURCES += src/acct-read.c src/acct-sql.c
 src_libmxengine_a_SOURCES += src/dns.c src/dns.h src/zonefile.c src/zonefile.h
 src_libmxengine_a_SOURCES += src/probe.c src/probe.h
+src_libmxengine_a_SOURCES += src/ctlfile.c src/ctlfile.h
+src_libmxengine_a_SOURCES += src/changes.c src/changes.h
+src_libmxengine_a_SOURCES += src/mta.c src/mta.h
+src_libmxengine_a_SOURCES += src/mta-qmail.c src/mta-postfix.c src/mta-sendmail.c
