@@ -44,6 +44,8 @@ struct mx_host_opts {
 	void *ask_ctx;
 	struct mx_audit *audit;		/* NULL: no audit log */
 	int timeout_sec;		/* connect timeout; 0: 15 s */
+	const char *label;		/* name in messages and the audit
+					   log ("old"); NULL: the spec */
 };
 
 /* What mx_host_open() found out about an unknown or changed host key,
@@ -68,6 +70,8 @@ int mx_host_is_local(const struct mx_host *h);
 /* The path as the transport sees it (root prefixed on a rooted local
  * host). Returns a string owned by the caller. */
 char *mx_host_path(const struct mx_host *h, const char *path);
+/* The root of a rooted local host, else NULL. */
+const char *mx_host_root(const struct mx_host *h);
 
 /* Run argv (NULL-terminated) to the end. in/inlen feed stdin (may be
  * NULL/0); out and errout collect stdout/stderr (may be NULL). *status
@@ -87,6 +91,12 @@ int mx_host_exec_read(struct mx_host *h, const char *const argv[],
     struct mx_stream **out, struct mx_err *err);
 int mx_host_exec_write(struct mx_host *h, const char *const argv[],
     struct mx_stream **out, struct mx_err *err);
+/* The same with a command line already quoted by the caller (pipes:
+ * "tar cf - -C DIR . | gzip"). */
+int mx_host_exec_read_sh(struct mx_host *h, const char *cmdline,
+    struct mx_stream **out, struct mx_err *err);
+int mx_host_exec_write_sh(struct mx_host *h, const char *cmdline,
+    struct mx_stream **out, struct mx_err *err);
 /* Returns bytes read (0 at the end), or -1. */
 ssize_t mx_stream_read(struct mx_stream *s, void *buf, size_t len,
     struct mx_err *err);
@@ -96,7 +106,12 @@ int mx_stream_write(struct mx_stream *s, const void *buf, size_t len,
  * text (errout may be NULL). Always frees s. */
 int mx_stream_close(struct mx_stream *s, int *status, struct mx_buf *errout,
     struct mx_err *err);
+/* Bytes read or written so far. */
+uint64_t mx_stream_bytes(const struct mx_stream *s);
 
+/* mx_host_stat() follows a symbolic link (is_link tells that path is
+ * one; a dangling link gives the link's own fields). A missing path is not
+ * an error: exists is 0. */
 struct mx_stat {
 	int exists;
 	int is_dir, is_reg, is_link;

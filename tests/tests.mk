@@ -21,6 +21,13 @@ EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-drive
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
 
+check_PROGRAMS += tests/unit/test-host-local
+tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-host-local
+
+SH_TESTS += tests/host/sshd-smoke.sh
+EXTRA_DIST += tests/lab/sshd.sh
 check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
 tests_unit_test_maildir_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_maildir_LDADD = $(UNIT_LDADD)
