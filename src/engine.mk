@@ -10,3 +10,5 @@ src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
 src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
 src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
 src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h
+src_libmxengine_a_SOURCES += src/journal.c src/journal.h
+src_libmxengine_a_SOURCES += src/transfer.c src/transfer.h
