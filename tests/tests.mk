@@ -70,3 +70,4 @@ check_PROGRAMS += tests/unit/test-ctlfile
 tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
+SH_TESTS += tests/uidl/dovecot.sh
