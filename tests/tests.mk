@@ -71,3 +71,4 @@ tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
+SH_TESTS += tests/ledger/ledger.sh

@@ -28,6 +28,8 @@ const struct mx_command mx_commands[] = {
 	  N_("copy mailboxes, verified and resumable"), mx_cmd_transfer },
 	{ "verify", "--from HOST --to HOST [--user U]...",
 	  N_("compare mailboxes on both hosts"), mx_cmd_verify },
+	{ "ledger", "(--from HOST --to HOST | --plan FILE) [--user NAME:SRC:DST]... [--json]",
+	  N_("the reconciliation ledger: counts, bytes, flags, dates, duplicates per user"), mx_cmd_ledger },
 	{ "mbox2maildir", "MBOX MAILDIR",
 	  N_("convert an mbox file into a Maildir"), mx_cmd_mbox2maildir },
 	{ "mbox-check", "MBOX...",

@@ -21,3 +21,4 @@ mxmove_SOURCES += ui/panel.h ui/panel-mx.c ui/panel-queue.c ui/panel-transfer.c
 mxmove_SOURCES += ui/confirm.c ui/help.c ui/logview.c ui/form.c ui/prompt.c
 mxmove_SOURCES += ui/win-before.c ui/win-accounts.c ui/win-cutover.c
 mxmove_SOURCES += ui/win-transfer.c ui/win-forward.c
+mxmove_SOURCES += ui/cmd-ledger.c
