@@ -35,3 +35,4 @@ tests_host_hostctl_SOURCES = tests/host/hostctl.c
 tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_host_hostctl_LDADD = $(UNIT_LDADD)
 SH_TESTS += tests/host/ssh.sh
+SH_TESTS += tests/host/check.sh
