@@ -426,6 +426,9 @@ set_options(struct mx_host *h, struct mx_err *err)
 		return mx_err_set(err, MX_E_PARSE, "%s: %s", h->ssh_config,
 		    ssh_get_error(c->s));
 	ssh_options_set(c->s, SSH_OPTIONS_PROCESS_CONFIG, &off);
+	/* A LogLevel in the config must not make libssh print: the engine
+	 * never prints. */
+	ssh_options_set(c->s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
 	if (h->known_hosts != NULL) {
 		ssh_options_set(c->s, SSH_OPTIONS_KNOWNHOSTS, h->known_hosts);
 		ssh_options_set(c->s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");

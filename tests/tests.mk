@@ -36,3 +36,4 @@ tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_host_hostctl_LDADD = $(UNIT_LDADD)
 SH_TESTS += tests/host/ssh.sh
 SH_TESTS += tests/host/check.sh
+EXTRA_DIST += tests/bench/ssh-stream.sh

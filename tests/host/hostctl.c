@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <openssl/evp.h>
 
 #include "audit.h"
@@ -154,6 +156,85 @@ op_cut_reopen(struct mx_host *h, char **argv, struct mx_err *err)
 	return 0;
 }
 
+/* threads N: N workers, each with its own session, at once. */
+struct worker {
+	const char *spec;
+	const struct mx_host_opts *o;
+	int i, ok;
+	char msg[MX_ERR_MAX + 64];
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	const char *gen[] = { "head", "-c", "20000000", "/dev/zero", NULL };
+	char want[32], buf[65536];
+	const char *echo[] = { "echo", want, NULL };
+	struct mx_buf out = MX_BUF_INIT;
+	struct mx_stream *s;
+	struct mx_host *h;
+	struct mx_err err;
+	uint64_t total = 0;
+	ssize_t n;
+	int st = -1;
+
+	snprintf(want, sizeof want, "worker-%d", w->i);
+	if (mx_host_open(&h, w->spec, w->o, NULL, &err) == -1) {
+		snprintf(w->msg, sizeof w->msg, "open: %s", err.msg);
+		return NULL;
+	}
+	if (mx_host_run(h, echo, NULL, 0, &out, NULL, &st, &err) == -1 ||
+	    st != 0 || out.data == NULL || strncmp(out.data, want, strlen(want))) {
+		snprintf(w->msg, sizeof w->msg, "run: %s", err.msg);
+		goto out;
+	}
+	if (mx_host_exec_read(h, gen, &s, &err) == -1) {
+		snprintf(w->msg, sizeof w->msg, "exec: %s", err.msg);
+		goto out;
+	}
+	while ((n = mx_stream_read(s, buf, sizeof buf, &err)) > 0)
+		total += (uint64_t)n;
+	if (mx_stream_close(s, &st, NULL, &err) == -1 || n < 0 ||
+	    total != 20000000 || st != 0) {
+		snprintf(w->msg, sizeof w->msg, "stream: %" PRIu64 " bytes, %s",
+		    total, err.msg);
+		goto out;
+	}
+	w->ok = 1;
+out:
+	mx_buf_free(&out);
+	mx_host_close(h);
+	return NULL;
+}
+
+static int
+op_threads(const char *spec, const struct mx_host_opts *o, int n)
+{
+	struct worker w[16];
+	pthread_t t[16];
+	int i, good = 0;
+
+	if (n < 1 || n > 16)
+		return 2;
+	for (i = 0; i < n; i++) {
+		memset(&w[i], 0, sizeof w[i]);
+		w[i].spec = spec;
+		w[i].o = o;
+		w[i].i = i;
+		pthread_create(&t[i], NULL, work, &w[i]);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		if (w[i].ok)
+			good++;
+		else
+			printf("worker %d: %s\n", i, w[i].msg);
+	}
+	printf("threads: %d of %d ok\n", good, n);
+	return good == n ? 0 : 70;
+}
+
 static int
 op_files(struct mx_host *h, const char *op, char **args, struct mx_err *err)
 {
@@ -220,7 +301,7 @@ main(int argc, char **argv)
 	struct mx_host *h;
 	struct mx_buf out = MX_BUF_INIT, eo = MX_BUF_INIT;
 	struct mx_err err;
-	const char *op;
+	const char *op, *spec;
 	int c, st = -1, r;
 
 	memset(&o, 0, sizeof o);
@@ -260,6 +341,7 @@ main(int argc, char **argv)
 		mx_audit_close(audit);
 		return r;
 	}
+	spec = argv[optind];
 	op = argv[optind + 1];
 	argv += optind + 2;
 	if (strcmp(op, "run") == 0 || strcmp(op, "sh") == 0) {
@@ -277,6 +359,8 @@ main(int argc, char **argv)
 		st = op_stream_out(h, argv, op[0] == 's', &err);
 	else if (strcmp(op, "feed") == 0)
 		st = op_feed(h, argv, &err);
+	else if (strcmp(op, "threads") == 0)
+		st = op_threads(spec, &o, argv[0] ? atoi(argv[0]) : 0);
 	else if (strcmp(op, "cut-reopen") == 0)
 		st = op_cut_reopen(h, argv, &err);
 	else
