@@ -28,3 +28,4 @@ src_libmxengine_a_SOURCES += src/journal.c src/journal.h
 src_libmxengine_a_SOURCES += src/transfer.c src/transfer.h
 src_libmxengine_a_SOURCES += src/listing.c src/listing.h
 src_libmxengine_a_SOURCES += src/ledger.c src/ledger.h
+src_libmxengine_a_SOURCES += src/hostinfo.c src/hostinfo.h

@@ -72,3 +72,12 @@ tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/ledger/ledger.sh
+
+# hostctl: the host layer on the command line, for the lab tests.
+check_PROGRAMS += tests/host/hostctl
+tests_host_hostctl_SOURCES = tests/host/hostctl.c
+tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
+tests_host_hostctl_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/host/ssh.sh
+SH_TESTS += tests/host/check.sh
+EXTRA_DIST += tests/bench/ssh-stream.sh
