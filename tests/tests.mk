@@ -24,3 +24,7 @@ EXTRA_DIST += $(SH_TESTS)
 ## DNS (issue 4): the Knot lab, the dns/dns-update/probe verbs.
 EXTRA_DIST += tests/lab/knot.sh
 SH_TESTS += tests/dns/smoke.sh
+check_PROGRAMS += tests/unit/test-dns
+tests_unit_test_dns_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-dns
