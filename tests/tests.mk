@@ -28,3 +28,4 @@ check_PROGRAMS += tests/unit/test-dns
 tests_unit_test_dns_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dns_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-dns
+SH_TESTS += tests/dns/poll.sh
