@@ -29,3 +29,4 @@ tests_unit_test_dns_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dns_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-dns
 SH_TESTS += tests/dns/poll.sh
+SH_TESTS += tests/dns/update.sh
