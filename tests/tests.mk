@@ -30,3 +30,4 @@ tests_unit_test_dns_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-dns
 SH_TESTS += tests/dns/poll.sh
 SH_TESTS += tests/dns/update.sh
+SH_TESTS += tests/dns/probe.sh
