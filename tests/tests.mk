@@ -31,3 +31,4 @@ TESTS += tests/unit/test-dns
 SH_TESTS += tests/dns/poll.sh
 SH_TESTS += tests/dns/update.sh
 SH_TESTS += tests/dns/probe.sh
+EXTRA_DIST += tests/bench/dns-round.sh
