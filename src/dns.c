@@ -373,6 +373,7 @@ struct srv_state {
 	struct mx_dns_answer *ans;
 	struct wire_cache *wc;
 	double t0;
+	int timeout_ms;
 	int fd;
 	struct query q[MAX_QUERIES];
 	size_t nq;
@@ -554,12 +555,49 @@ srv_receive(struct srv_state *s, const char *zone)
 }
 
 /* After the round: the status and the lines from the replies. */
+/* A truncated UDP answer: ask again over TCP (blocking, bounded). */
+static void
+srv_tcp_retry(struct srv_state *s, struct query *q)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = server_sockaddr(&s->ans->server, &ss);
+	ldns_buffer *b = ldns_buffer_new(q->len);
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	ldns_pkt *p = NULL;
+	struct timeval tv;
+
+	if (b == NULL || sl == 0) {
+		if (b)
+			ldns_buffer_free(b);
+		return;
+	}
+	ldns_buffer_write(b, q->wire, q->len);
+	tv.tv_sec = s->timeout_ms / 1000;
+	tv.tv_usec = (s->timeout_ms % 1000) * 1000;
+	if (ldns_tcp_send(&wire, b, &ss, sl, tv, &len) == LDNS_STATUS_OK && wire != NULL &&
+	    ldns_wire2pkt(&p, wire, len) == LDNS_STATUS_OK) {
+		if (ldns_pkt_id(p) == q->id) {
+			ldns_pkt_free(q->reply);
+			q->reply = p;
+			q->replied_ms = mono_ms() - s->t0;
+		} else
+			ldns_pkt_free(p);
+	}
+	free(wire);
+	ldns_buffer_free(b);
+}
+
 static void
 srv_conclude(struct srv_state *s, const char *zone)
 {
 	struct mx_dns_answer *a = s->ans;
 	size_t i, missing = 0;
 	char *rc;
+
+	for (i = 0; i < s->nq; i++)
+		if (s->q[i].reply != NULL && ldns_pkt_tc(s->q[i].reply))
+			srv_tcp_retry(s, &s->q[i]);
 
 	for (i = 0; i < s->nq; i++)
 		if (!s->q[i].done)
@@ -776,6 +814,7 @@ mx_dns_round_run(const struct mx_dns_query_cfg *cfg,
 		st[i].ans = &out->answers[i];
 		st[i].wc = &wc;
 		st[i].t0 = t0;
+		st[i].timeout_ms = timeout;
 		st[i].ans->server = servers[i];
 		st[i].fd = -1;
 		sl = server_sockaddr(&servers[i], &ss);

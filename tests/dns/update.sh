@@ -106,4 +106,16 @@ cmp -s "$ZF" "$LAB/before.zone"
 ok $? "--dry-run on a zone file leaves it as it was"
 same_as_zonefile "the zone file still answers like the server"
 
+# --- an MX RRset too big for a 512-byte UDP answer: TCP fallback
+mxs=()
+for i in $(seq 10 29); do
+	mxs+=(--mx "$i mx$i-a-rather-long-label-to-fill-the-packet.example$i.net.")
+done
+run_mx "${UP[@]}" --key "$KNOT_KEYFILE" "${mxs[@]}"
+is "$rc" 0 "20 MX records with long names"
+tc=$(kdig +norec +ignore +noedns @"$LAB_DNS1" "$Z" MX 2>/dev/null | grep -ci "flags:.* tc")
+is "$tc" 1 "the UDP answer is truncated (TC)"
+run_mx dns "$Z" --server "$LAB_DNS1"
+is "$(printf '%s\n' "$out" | grep -c '	MX	')" 20 "all 20 MX records are shown (asked again over TCP)"
+
 done_testing
