@@ -105,7 +105,10 @@ mx_cmd_probe(int argc, char **argv)
 		struct mx_probe_result r;
 		int v6 = strchr(t[i].addr, ':') != NULL;
 
-		if (mx_probe_tcp(t[i].addr, t[i].port, (int)timeout_ms, 1, &r, &err) < 0) {
+		/* TLS-on-connect ports say nothing in clear: no greeting to wait for */
+		int tls = t[i].port == 465 || t[i].port == 993 || t[i].port == 995;
+
+		if (mx_probe_tcp(t[i].addr, t[i].port, (int)timeout_ms, !tls, &r, &err) < 0) {
 			rc = usage_error(err.msg);
 			goto out;
 		}
@@ -134,7 +137,8 @@ mx_cmd_probe(int argc, char **argv)
 			if (r.greeting[0] != '\0')
 				printf(": %s\n", r.greeting);
 			else
-				printf(_(": no greeting (a TLS port, or a silent server)\n"));
+				printf(tls ? _(": TLS port (no greeting in clear)\n") :
+				    _(": no greeting (a silent server)\n"));
 		} else
 			printf("%s (%s)\n", mx_probe_status_name(r.status), r.error);
 	}

@@ -65,9 +65,11 @@ EOF
 	chmod 600 "$KNOT_KEYFILE" "$KNOT_KEYPAIR"
 }
 
-# knot_conf ROLE: write $LAB/knot/ROLE/knot.conf.
+# knot_conf ROLE [ADDR]: write $LAB/knot/ROLE/knot.conf (ROLE primary, or
+# secondary listening on ADDR, $LAB_DNS2 by default).
 knot_conf() {
 	_d=$LAB/knot/$1
+	_a=${2:-$LAB_DNS2}
 	mkdir -p "$_d/run" "$_d/db" "$_d/zones"
 	{
 		echo "server:"
@@ -75,7 +77,7 @@ knot_conf() {
 		if [ "$1" = primary ]; then
 			echo "    listen: $LAB_DNS1@53"
 		else
-			echo "    listen: $LAB_DNS2@53"
+			echo "    listen: $_a@53"
 		fi
 		echo "log:"
 		echo "  - target: stderr"
@@ -94,7 +96,7 @@ acl:
     key: $KNOT_KEYNAME
     action: update
   - id: xfr
-    address: $LAB_DNS2
+    address: 127.0.0.0/8
     action: transfer
 template:
   - id: default
@@ -110,7 +112,7 @@ EOF
 remote:
   - id: primary
     address: $LAB_DNS1@53
-    via: $LAB_DNS2
+    via: $_a
 acl:
   - id: notify
     address: $LAB_DNS1
@@ -163,12 +165,17 @@ lab_start_knot_primary() {
 	    bail "the Knot primary did not answer (see $LAB/knot-primary.log)"
 }
 
+# lab_start_knot_secondary [ADDR]: a secondary on ADDR ($LAB_DNS2 by
+# default; others are named secondary-ADDR, e.g. for the benchmark).
 lab_start_knot_secondary() {
-	knot_conf secondary
-	lab_spawn knot-secondary knotd -c "$LAB/knot/secondary/knot.conf"
-	lab_wait 50 "the Knot secondary on $LAB_DNS2 to transfer the zone" \
-	    knot_answers "$LAB_DNS2" ||
-	    bail "the Knot secondary did not load the zone (see $LAB/knot-secondary.log)"
+	_sa=${1:-$LAB_DNS2}
+	_sr=secondary
+	[ "$_sa" = "$LAB_DNS2" ] || _sr=secondary-$_sa
+	knot_conf "$_sr" "$_sa"
+	lab_spawn "knot-$_sr" knotd -c "$LAB/knot/$_sr/knot.conf"
+	lab_wait 50 "the Knot $_sr on $_sa to transfer the zone" \
+	    knot_answers "$_sa" ||
+	    bail "the Knot $_sr did not load the zone (see $LAB/knot-$_sr.log)"
 }
 
 lab_start_knot() {	# lab_start_knot [primary]
@@ -190,4 +197,9 @@ knot_freeze_secondary() {
 knot_thaw_secondary() {
 	knot_ctl secondary zone-thaw "$KNOT_ZONE" >/dev/null &&
 	knot_ctl secondary zone-refresh "$KNOT_ZONE" >/dev/null
+}
+
+# knot_pid primary|secondary: the knotd's PID (for SIGSTOP/SIGCONT tests).
+knot_pid() {
+	cat "$LAB/knot-$1.pid"
 }
