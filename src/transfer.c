@@ -397,7 +397,7 @@ struct sink {
 	struct archive *tw;
 	struct mx_stream *ts;
 	struct mx_err *werr;
-	uint64_t chunk;
+	uint64_t chunk, chunk_max;
 	/* current entry */
 	char path[PATH_MAX];
 	char name[PATH_MAX];
@@ -572,7 +572,7 @@ sink_end(struct sink *k, struct mx_err *err)
 		    mx_host_name(k->to), k->path, archive_error_string(k->local ?
 		    k->disk : k->tw));
 	if (!k->local) {
-		if (k->chunk >= REMOTE_CHUNK)
+		if (k->chunk >= k->chunk_max)
 			return remote_chunk_close(k, err);
 		return 0;
 	}
@@ -1270,6 +1270,8 @@ run_job(struct job *j, struct mx_err *err)
 	if (prepare_target(j, err) == -1)
 		return -1;
 	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
+	j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
+	    REMOTE_CHUNK;
 	if (j->sink.local && local_sink_open(&j->sink, err) == -1)
 		return -1;
 	if (nwant > 0 && copy_planned(j, nwant, err) == -1)

@@ -46,3 +46,4 @@ SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/transfer/kill.sh
