@@ -47,3 +47,4 @@ EXTRA_DIST += tests/lab/dovecot.sh
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/transfer/kill.sh
+SH_TESTS += tests/transfer/ssh-dovecot.sh
