@@ -1481,6 +1481,14 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 	j.prog.p.user = u->name;
 	clock_gettime(CLOCK_MONOTONIC, &j.prog.t0);
 	j.prog.last = j.prog.t0;
+	if (o->journal != NULL && o->state_dir != NULL) {
+		char ev[32];
+
+		if (mx_journal_last(o->state_dir, u->name, ev, sizeof ev, NULL, 0,
+		    NULL) == 0 && strcmp(ev, "start") == 0)
+			report(&j, _("resuming after an interrupted pass: the stage "
+			    "is cleared and what is missing copied"));
+	}
 	journal_add(o, u->name, "start", "");
 	j.srcpath = mx_host_path(from, u->src);
 	j.sink.dst = strdup(u->dst);

@@ -48,3 +48,7 @@ SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/transfer/kill.sh
 SH_TESTS += tests/transfer/ssh-dovecot.sh
+check_PROGRAMS += tests/unit/test-journal
+tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-journal

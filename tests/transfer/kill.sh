@@ -85,6 +85,7 @@ done
 rc=$?
 is "$rc" 0 "the re-run ends verified"
 like "$(cat "$LAB/run.out")" 'kim: verified: [0-9]+ copied .* source 300 messages' "it finishes the copy"
+like "$(cat "$LAB/run.out")" 'resuming after an interrupted pass' "the journal told it a pass was interrupted"
 r=$(check)
 is "$r" "300 0" "exactly the source's 300 messages on the target"
 ok "$([ ! -e "$NEW/home/kim/Maildir/mxmove-stage" ]; echo $?)" "no stage left"
