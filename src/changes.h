@@ -90,6 +90,12 @@ int mx_changes_apply(struct mx_host *h, struct mx_changes *cs,
 int mx_changes_undo(struct mx_host *h, const struct mx_changes *cs,
     struct mx_buf *log, struct mx_err *err);
 
+/* The preview of mx_changes_undo on h as it is now: each file's diff
+ * from its present text to what the undo would write, each chmod that
+ * would be made or left alone, each command. */
+int mx_changes_undo_preview(struct mx_host *h, const struct mx_changes *cs,
+    struct mx_buf *out, struct mx_err *err);
+
 /* The record: serialise (appended to out) and read back (appended to cs:
  * a state file holding several sets reads as one set, in order). */
 int mx_changes_dump(const struct mx_changes *cs, struct mx_buf *out);
