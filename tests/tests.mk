@@ -38,3 +38,6 @@ check_PROGRAMS += tests/unit/test-mta-qmail
 tests_unit_test_mta_qmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_qmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-qmail
+
+SH_TESTS += tests/mta/postfix.sh
+EXTRA_DIST += tests/lab/postfix.sh
