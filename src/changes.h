@@ -34,7 +34,8 @@ enum mx_change_kind {
 /* When a command runs (MX_CH_RUN). */
 #define MX_RUN_APPLY	1	/* after the changes are made */
 #define MX_RUN_UNDO	2	/* after they are undone */
-#define MX_RUN_DAEMON	4	/* talks to a running daemon: skipped on a
+#define MX_RUN_DAEMON	4	/* for a live host only (signals a daemon,
+				   or is the host's own tool): skipped on a
 				   mounted copy (local:/root) */
 
 struct mx_change {

@@ -41,3 +41,8 @@ TESTS += tests/unit/test-mta-qmail
 
 SH_TESTS += tests/mta/postfix.sh
 EXTRA_DIST += tests/lab/postfix.sh
+
+check_PROGRAMS += tests/unit/test-mta-sendmail
+tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-mta-sendmail
