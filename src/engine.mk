@@ -8,6 +8,7 @@ src_libmxengine_a_SOURCES += src/host.h
 src_libmxengine_a_SOURCES += src/audit.c src/audit.h
 src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
 src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
+src_libmxengine_a_SOURCES += src/hostinfo.c src/hostinfo.h
 src_libmxengine_a_SOURCES += src/ctlfile.c src/ctlfile.h
 src_libmxengine_a_SOURCES += src/changes.c src/changes.h
 src_libmxengine_a_SOURCES += src/mta.c src/mta.h

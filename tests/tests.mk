@@ -29,6 +29,14 @@ TESTS += tests/unit/test-host-local
 SH_TESTS += tests/host/sshd-smoke.sh
 EXTRA_DIST += tests/lab/sshd.sh
 
+# hostctl: the host layer on the command line, for the lab tests.
+check_PROGRAMS += tests/host/hostctl
+tests_host_hostctl_SOURCES = tests/host/hostctl.c
+tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
+tests_host_hostctl_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/host/ssh.sh
+SH_TESTS += tests/host/check.sh
+
 check_PROGRAMS += tests/unit/test-ctlfile
 tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
