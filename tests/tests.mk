@@ -85,6 +85,7 @@ tests_unit_test_mta_qmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-qmail
 
 SH_TESTS += tests/mta/postfix.sh
+SH_TESTS += tests/mta/qmail.sh
 EXTRA_DIST += tests/lab/postfix.sh
 
 check_PROGRAMS += tests/unit/test-mta-sendmail
