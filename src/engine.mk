@@ -12,6 +12,7 @@ src_libmxengine_a_SOURCES += src/acct-parse.c
 src_libmxengine_a_SOURCES += src/audit.c src/audit.h
 src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
 src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
+src_libmxengine_a_SOURCES += src/hostinfo.c src/hostinfo.h
 src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
 src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h
 src_libmxengine_a_SOURCES += src/plan.c src/plan.h

@@ -377,8 +377,9 @@ sendmail_forward(struct mx_host *h, const struct mx_mta_opts *o,
 		    "if [ -f \"$1\" ]; then makemap hash \"$1\" < \"$1\"; fi",
 		    "sh", hp, NULL };
 
-		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO, argv,
-		    err) == -1)
+		/* makemap is the host's own (its db format): live hosts only */
+		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO |
+		    MX_RUN_DAEMON, argv, err) == -1)
 			goto out;
 	}
 	rc = hup(cs, err);

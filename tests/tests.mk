@@ -97,3 +97,24 @@ check_PROGRAMS += tests/unit/test-journal
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-journal
+
+check_PROGRAMS += tests/unit/test-ctlfile
+tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-ctlfile
+
+check_PROGRAMS += tests/unit/test-mta-qmail
+tests_unit_test_mta_qmail_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mta_qmail_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-mta-qmail
+
+SH_TESTS += tests/mta/postfix.sh
+SH_TESTS += tests/mta/qmail.sh
+EXTRA_DIST += tests/lab/postfix.sh
+
+check_PROGRAMS += tests/unit/test-mta-sendmail
+tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-mta-sendmail
+
+SH_TESTS += tests/uidl/dovecot.sh

@@ -6,6 +6,7 @@ mxmove_SOURCES += ui/cmd-queue.c ui/cmd-accounts.c ui/cmd-create-accounts.c
 mxmove_SOURCES += ui/cmd-transfer.c ui/cmd-verify.c ui/cmd-mbox2maildir.c
 mxmove_SOURCES += ui/cmd-transfer.h
 mxmove_SOURCES += ui/cmd-mta.c ui/cmd-run.c ui/cmd-status.c
+mxmove_SOURCES += ui/mta-cli.c ui/mta-cli.h
 mxmove_SOURCES += ui/cmd-uidl.c
 mxmove_SOURCES += ui/cmd-mbox-check.c
 mxmove_SOURCES += ui/acct-cli.c ui/acct-cli.h
