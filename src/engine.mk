@@ -12,3 +12,5 @@ src_libmxengine_a_SOURCES += src/host.c src/host-impl.h
 src_libmxengine_a_SOURCES += src/host-local.c src/host-ssh.c
 src_libmxengine_a_SOURCES += src/acct-read.c src/acct-sql.c
 src_libmxengine_a_SOURCES += src/acct-target.c src/acct-target.h
+src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
+src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h

@@ -33,3 +33,14 @@ TESTS += tests/unit/test-host-local
 
 SH_TESTS += tests/accounts/mariadb-smoke.sh
 EXTRA_DIST += tests/lab/mariadb.sh
+SH_TESTS += tests/host/sshd-smoke.sh
+EXTRA_DIST += tests/lab/sshd.sh
+check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
+tests_unit_test_maildir_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_maildir_LDADD = $(UNIT_LDADD)
+tests_unit_test_mbox_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mbox_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-maildir tests/unit/test-mbox
+SH_TESTS += tests/store/mbox2maildir.sh
+SH_TESTS += tests/transfer/dovecot-uidl.sh
+EXTRA_DIST += tests/lab/dovecot.sh
