@@ -569,8 +569,12 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 		gid = o->gid >= 0 ? o->gid : ac->gid;
 		free(home);
 		home = NULL;
+		/* Virtual users under the mail root; system users keep their
+		 * home unless a mail root is given. */
 		if (ac->domain[0] != '\0')
 			mx_setf(&home, "%s/%s/%s", mroot, ac->domain, ac->local);
+		else if (o->mail_root != NULL)
+			mx_setf(&home, "%s/%s", mroot, ac->local);
 		else
 			mx_set(&home, ac->home);
 		if (mx_accounts_find(have, ac->domain, ac->local) != NULL)
