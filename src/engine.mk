@@ -30,3 +30,7 @@ src_libmxengine_a_SOURCES += src/transfer.c src/transfer.h
 src_libmxengine_a_SOURCES += src/listing.c src/listing.h
 src_libmxengine_a_SOURCES += src/ledger.c src/ledger.h
 src_libmxengine_a_SOURCES += src/hostinfo.c src/hostinfo.h
+src_libmxengine_a_SOURCES += src/acct-read.c src/acct-sql.c
+src_libmxengine_a_SOURCES += src/acct-target.c src/acct-target.h
+src_libmxengine_a_SOURCES += src/maildir.c src/maildir.h
+src_libmxengine_a_SOURCES += src/mbox.c src/mbox.h
