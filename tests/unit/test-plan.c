@@ -44,7 +44,7 @@ main(void)
 	    "dead_ip = 192.0.2.9\n"
 	    "live_ip = 2001:db8::25\n"
 	    "dns_servers = 127.0.0.53@5353 127.0.0.54\n"
-	    "source = system vpopmail mbox\n"
+	    "source = passwd vpopmail dovecot\n"
 	    "target = vpopmail\n"
 	    "state.1.lower-ttl = done\n"
 	    "state.ttl_changed_at = 1700000000\n";
