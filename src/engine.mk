@@ -24,3 +24,5 @@ src_libmxengine_a_SOURCES += src/ctlfile.c src/ctlfile.h
 src_libmxengine_a_SOURCES += src/changes.c src/changes.h
 src_libmxengine_a_SOURCES += src/mta.c src/mta.h
 src_libmxengine_a_SOURCES += src/mta-qmail.c src/mta-postfix.c src/mta-sendmail.c
+src_libmxengine_a_SOURCES += src/journal.c src/journal.h
+src_libmxengine_a_SOURCES += src/transfer.c src/transfer.h

@@ -64,8 +64,10 @@ tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-plan
 SH_TESTS += tests/store/mbox-check.sh
+SH_TESTS += tests/accounts/preflight.sh
 
 check_PROGRAMS += tests/unit/test-ctlfile
 tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
+SH_TESTS += tests/uidl/dovecot.sh

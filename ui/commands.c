@@ -22,6 +22,8 @@ const struct mx_command mx_commands[] = {
 	  N_("list the mail accounts a host holds"), mx_cmd_accounts },
 	{ "create-accounts", "--from HOST --to HOST [--target KIND] [--script FILE] [--dry-run]",
 	  N_("create the source's accounts on the target with the same hashes"), mx_cmd_create_accounts },
+	{ "preflight", "--from HOST --to HOST [--target KIND] [--source KIND]",
+	  N_("list the users whose password the target could not check"), mx_cmd_preflight },
 	{ "transfer", "--from HOST --to HOST [--user U]... [--jobs N] [--dry-run]",
 	  N_("copy mailboxes, verified and resumable"), mx_cmd_transfer },
 	{ "verify", "--from HOST --to HOST [--user U]...",

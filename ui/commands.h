@@ -25,6 +25,7 @@ int mx_cmd_probe(int, char **);
 int mx_cmd_queue(int, char **);
 int mx_cmd_accounts(int, char **);
 int mx_cmd_create_accounts(int, char **);
+int mx_cmd_preflight(int, char **);
 int mx_cmd_transfer(int, char **);
 int mx_cmd_verify(int, char **);
 int mx_cmd_mbox2maildir(int, char **);

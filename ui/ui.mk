@@ -4,10 +4,12 @@ mxmove_SOURCES += ui/commands.c ui/commands.h
 mxmove_SOURCES += ui/cmd-check.c ui/cmd-dns.c ui/cmd-dns-update.c ui/cmd-probe.c
 mxmove_SOURCES += ui/cmd-queue.c ui/cmd-accounts.c ui/cmd-create-accounts.c
 mxmove_SOURCES += ui/cmd-transfer.c ui/cmd-verify.c ui/cmd-mbox2maildir.c
+mxmove_SOURCES += ui/cmd-transfer.h
 mxmove_SOURCES += ui/cmd-mta.c ui/cmd-run.c ui/cmd-status.c
 mxmove_SOURCES += ui/cmd-uidl.c
 mxmove_SOURCES += ui/cmd-mbox-check.c
 mxmove_SOURCES += ui/acct-cli.c ui/acct-cli.h
+mxmove_SOURCES += ui/cmd-preflight.c
 # The wizard: frame and loop, screens, widgets, panels, workers.
 mxmove_SOURCES += ui/wizard.c ui/wizard.h ui/wz.h
 mxmove_SOURCES += ui/events.c ui/events.h ui/pollers.c ui/pollers.h
