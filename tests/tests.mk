@@ -45,6 +45,8 @@ TESTS += tests/unit/test-host-local
 EXTRA_DIST += tests/lab/knot.sh
 SH_TESTS += tests/dns/smoke.sh
 
+SH_TESTS += tests/accounts/mariadb-smoke.sh
+EXTRA_DIST += tests/lab/mariadb.sh
 SH_TESTS += tests/host/sshd-smoke.sh
 EXTRA_DIST += tests/lab/sshd.sh
 check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
