@@ -34,6 +34,19 @@ struct mx_audit;
 typedef int (*mx_host_ask_fn)(void *ctx, const char *host, const char *prompt,
     int echo, char *buf, size_t len);
 
+/* An mx_host_ask_fn for batch mode: the answer is the first line read
+ * from fd (never argv or the environment), read once and reused for a
+ * reconnection. ctx is a struct mx_host_askfd; clear it with
+ * mx_host_askfd_clear(). */
+struct mx_host_askfd {
+	int fd;
+	int have;
+	char answer[512];
+};
+int mx_host_ask_fd(void *ctx, const char *host, const char *prompt,
+    int echo, char *buf, size_t len);
+void mx_host_askfd_clear(struct mx_host_askfd *a);
+
 struct mx_host_opts {
 	const char *known_hosts;	/* NULL: ~/.ssh/known_hosts */
 	const char *ssh_config;		/* NULL: ~/.ssh/config; "" : none */

@@ -1269,7 +1269,7 @@ run_job(struct job *j, struct mx_err *err)
 	prog_state(&j->prog, MX_XS_COPYING);
 	if (prepare_target(j, err) == -1)
 		return -1;
-	j->sink.local = mx_host_is_local(j->to);
+	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
 	if (j->sink.local && local_sink_open(&j->sink, err) == -1)
 		return -1;
 	if (nwant > 0 && copy_planned(j, nwant, err) == -1)

@@ -49,6 +49,13 @@ SH_TESTS += tests/accounts/mariadb-smoke.sh
 EXTRA_DIST += tests/lab/mariadb.sh
 SH_TESTS += tests/host/sshd-smoke.sh
 EXTRA_DIST += tests/lab/sshd.sh
+
+# hostctl: the host layer on the command line, for the lab tests.
+check_PROGRAMS += tests/host/hostctl
+tests_host_hostctl_SOURCES = tests/host/hostctl.c
+tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
+tests_host_hostctl_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/host/ssh.sh
 check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
 tests_unit_test_maildir_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_maildir_LDADD = $(UNIT_LDADD)
@@ -73,3 +80,5 @@ tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
+SH_TESTS += tests/transfer/local.sh
+SH_TESTS += tests/transfer/hostile.sh
