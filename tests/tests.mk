@@ -120,3 +120,5 @@ tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/uidl/dovecot.sh
+SH_TESTS += tests/transfer/local.sh
+SH_TESTS += tests/transfer/hostile.sh

@@ -204,25 +204,25 @@ static const struct dfile new_files[] = {
 static const struct dfile zone_files[] = {
 	{ "example.com.zone", 0644, 0,
 	  "$ORIGIN example.com.\n"
-	  "$TTL 86400\n"
-	  "@\t86400\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
+	  "$TTL 300\n"
+	  "@\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
 	  "2025112201 3600 900 604800 300\n"
-	  "@\t86400\tIN\tNS\tns1.example.com.\n"
-	  "@\t86400\tIN\tNS\tns2.example.com.\n"
-	  "@\t86400\tIN\tMX\t10 mail.example.com.\n"
-	  "mail\t86400\tIN\tA\t192.0.2.10\n"
-	  "old\t86400\tIN\tA\t192.0.2.10\n"
-	  "new\t86400\tIN\tA\t192.0.2.20\n"
-	  "ns1\t86400\tIN\tA\t192.0.2.53\n"
-	  "ns2\t86400\tIN\tA\t192.0.2.54\n" },
+	  "@\t300\tIN\tNS\tns1.example.com.\n"
+	  "@\t300\tIN\tNS\tns2.example.com.\n"
+	  "@\t300\tIN\tMX\t10 mail.example.com.\n"
+	  "mail\t300\tIN\tA\t192.0.2.10\n"
+	  "old\t300\tIN\tA\t192.0.2.10\n"
+	  "new\t300\tIN\tA\t192.0.2.20\n"
+	  "ns1\t300\tIN\tA\t192.0.2.53\n"
+	  "ns2\t300\tIN\tA\t192.0.2.54\n" },
 	{ "example.net.zone", 0644, 0,
 	  "$ORIGIN example.net.\n"
-	  "$TTL 86400\n"
-	  "@\t86400\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
+	  "$TTL 300\n"
+	  "@\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
 	  "2025112201 3600 900 604800 300\n"
-	  "@\t86400\tIN\tNS\tns1.example.com.\n"
-	  "@\t86400\tIN\tNS\tns2.example.com.\n"
-	  "@\t86400\tIN\tMX\t10 mail.example.com.\n" },
+	  "@\t300\tIN\tNS\tns1.example.com.\n"
+	  "@\t300\tIN\tNS\tns2.example.com.\n"
+	  "@\t300\tIN\tMX\t10 mail.example.com.\n" },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -346,8 +346,9 @@ mx_demo_plan(struct mx_plan *p, const char *dir, struct mx_err *err)
 	    /* 127.0.0.9: on loopback, where nothing listens on port 25. */
 	    mx_plan_set(p, MX_PLAN_DEAD_IP, "127.0.0.9", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_LIVE_IP, "192.0.2.20", err) == -1 ||
-	    mx_plan_set(p, MX_PLAN_SOURCE, "system vpopmail mbox", err) == -1 ||
+	    mx_plan_set(p, MX_PLAN_SOURCE, "passwd vpopmail", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_TARGET, "vpopmail", err) == -1 ||
+	    mx_plan_set(p, MX_PLAN_LOW_TTL, "30", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_MTA_OLD, "qmail", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_MTA_NEW, "qmail", err) == -1)
 		goto out;

@@ -16,7 +16,7 @@ static const char intro[] = N_("Read the old host's accounts and create "
 
 static const struct wz_stepdef steps[] = {
 	{ "read", N_("Read accounts from the old host's sources"), "accounts",
-	    NULL, NULL },
+	    wz_acct_read_preview, wz_acct_read_run },
 	{ "domains", N_("Create the domains on the new host"), "accounts",
 	    NULL, NULL },
 	{ "create", N_("Create the accounts with their hashes and empty "

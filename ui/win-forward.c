@@ -17,14 +17,17 @@ static const char intro[] = N_("Point MX at the live address, relay "
 
 static const struct wz_stepdef steps[] = {
 	{ "forward", N_("Make the old host relay its domains to the new one"),
-	    "mta", NULL, NULL },
-	{ "thaw", N_("Thaw the old host's freeze"), "mta", NULL, NULL },
+	    "mta", wz_forward_preview, wz_forward_run },
+	{ "thaw", N_("Thaw the old host's freeze"), "mta", wz_thaw_preview,
+	    wz_thaw_run },
 	{ "probe-live", N_("Probe the live IP: port 25 must greet"), "dns",
-	    NULL, NULL },
-	{ "mx-live", N_("Point MX at the live IP"), "dns", NULL, NULL },
+	    wz_probe_live_preview, wz_probe_live_run },
+	{ "mx-live", N_("Point MX at the live IP"), "dns", wz_mx_live_preview,
+	    wz_mx_live_run },
 	{ "poll-live", N_("Poll until every server shows the live MX"), "dns",
-	    NULL, NULL },
-	{ "drain", N_("Watch the old queues drain"), "mta", NULL, NULL },
+	    wz_poll_live_preview, wz_poll_live_run },
+	{ "drain", N_("Watch the old queues drain"), "mta", wz_drain_preview,
+	    wz_drain_run },
 	{ "catch-up", N_("Last catch-up pass"), "transfer", NULL, NULL },
 	{ "report", N_("Write the final report"), "transfer", NULL, NULL },
 };

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "adapt.h"
 #include "demo.h"
 #include "i18n.h"
 #include "pollers.h"
@@ -710,6 +711,7 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	screen_start();
 	for (i = 0; i < WZ_NWIN; i++)
 		W.st[i] = screens[i]->init(&W.app);
+	wz_adapt_init(&W.app);
 	wz_pollers_start(&W.app);
 	W.dirty = 1;
 	loop();
@@ -717,6 +719,7 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	while (W.modal)		/* answers a prompt a worker waits on */
 		modal_pop();
 	wz_events_shutdown();	/* cancels and joins every worker */
+	wz_adapt_fini();
 	for (i = 0; i < WZ_NWIN; i++)
 		if (W.st[i])
 			screens[i]->free(W.st[i]);
