@@ -113,3 +113,4 @@ tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
+SH_TESTS += tests/batch/run.sh

@@ -24,3 +24,4 @@ mxmove_SOURCES += ui/confirm.c ui/help.c ui/logview.c ui/form.c ui/prompt.c
 mxmove_SOURCES += ui/win-before.c ui/win-accounts.c ui/win-cutover.c
 mxmove_SOURCES += ui/win-transfer.c ui/win-forward.c
 mxmove_SOURCES += ui/cmd-ledger.c
+mxmove_SOURCES += ui/batch.c ui/batch.h
