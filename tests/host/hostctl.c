@@ -86,8 +86,10 @@ op_stream_out(struct mx_host *h, char **argv, int sha, struct mx_err *err)
 			printf("%02x", dig[i]);
 		printf(" %" PRIu64 "\n", mx_stream_bytes(s));
 	}
-	if (mx_stream_close(s, &st, &eo, err) == -1)
+	if (mx_stream_close(s, &st, &eo, err) == -1) {
+		mx_buf_free(&eo);
 		return fail(err);
+	}
 	if (eo.len)
 		fwrite(eo.data, 1, eo.len, stderr);
 	mx_buf_free(&eo);
@@ -110,8 +112,10 @@ op_feed(struct mx_host *h, char **argv, struct mx_err *err)
 			mx_stream_close(s, NULL, NULL, NULL);
 			return fail(err);
 		}
-	if (mx_stream_close(s, &st, &eo, err) == -1)
+	if (mx_stream_close(s, &st, &eo, err) == -1) {
+		mx_buf_free(&eo);
 		return fail(err);
+	}
 	if (eo.len)
 		fwrite(eo.data, 1, eo.len, stderr);
 	mx_buf_free(&eo);
@@ -144,11 +148,13 @@ op_cut_reopen(struct mx_host *h, char **argv, struct mx_err *err)
 		printf("run before reopen: %s\n", e2.msg);
 	if (mx_host_reopen(h, &e2) == -1) {
 		printf("reopen: %s\n", e2.msg);
+		mx_buf_free(&out);
 		return 70;
 	}
 	mx_buf_reset(&out);
 	if (mx_host_run(h, again, NULL, 0, &out, NULL, &st, &e2) == -1) {
 		printf("run: %s\n", e2.msg);
+		mx_buf_free(&out);
 		return 70;
 	}
 	fputs(out.data ? out.data : "", stdout);
@@ -243,41 +249,43 @@ op_files(struct mx_host *h, const char *op, char **args, struct mx_err *err)
 	uint64_t avail, total;
 	char **names;
 	size_t n, i;
+	int r = 0;
 
+	if (args[0] == NULL) {
+		fprintf(stderr, "hostctl: %s needs a path\n", op);
+		return 2;
+	}
 	if (strcmp(op, "read") == 0) {
-		if (mx_host_read_file(h, args[0], &b, err) == -1)
-			return fail(err);
-		fwrite(b.data, 1, b.len, stdout);
+		if ((r = mx_host_read_file(h, args[0], &b, err)) == 0)
+			fwrite(b.data, 1, b.len, stdout);
 	} else if (strcmp(op, "write") == 0) {
 		mode_t mode = args[1] ? (mode_t)strtol(args[1], NULL, 8) : 0644;
 
 		slurp_stdin(&b);
-		if (mx_host_write_file(h, args[0], b.data ? b.data : "", b.len,
-		    mode, (uid_t)-1, (gid_t)-1, args[1] == NULL, err) == -1)
-			return fail(err);
+		r = mx_host_write_file(h, args[0], b.data ? b.data : "", b.len,
+		    mode, (uid_t)-1, (gid_t)-1, args[1] == NULL, err);
 	} else if (strcmp(op, "stat") == 0) {
-		if (mx_host_stat(h, args[0], &st, err) == -1)
-			return fail(err);
-		printf("exists=%d dir=%d reg=%d link=%d mode=%04o uid=%ld "
-		    "gid=%ld size=%" PRIu64 "\n", st.exists, st.is_dir,
-		    st.is_reg, st.is_link, (unsigned)st.mode, (long)st.uid,
-		    (long)st.gid, st.size);
+		if ((r = mx_host_stat(h, args[0], &st, err)) == 0)
+			printf("exists=%d dir=%d reg=%d link=%d mode=%04o uid=%ld "
+			    "gid=%ld size=%" PRIu64 "\n", st.exists, st.is_dir,
+			    st.is_reg, st.is_link, (unsigned)st.mode,
+			    (long)st.uid, (long)st.gid, st.size);
 	} else if (strcmp(op, "list") == 0) {
-		if (mx_host_list(h, args[0], &names, &n, err) == -1)
-			return fail(err);
-		for (i = 0; i < n; i++)
-			printf("%s\n", names[i]);
-		mx_strv_free(names, n);
+		if ((r = mx_host_list(h, args[0], &names, &n, err)) == 0) {
+			for (i = 0; i < n; i++)
+				printf("%s\n", names[i]);
+			mx_strv_free(names, n);
+		}
 	} else if (strcmp(op, "df") == 0) {
-		if (mx_host_df(h, args[0], &avail, &total, err) == -1)
-			return fail(err);
-		printf("%" PRIu64 " %" PRIu64 "\n", avail, total);
+		if ((r = mx_host_df(h, args[0], &avail, &total, err)) == 0)
+			printf("%" PRIu64 " %" PRIu64 "\n", avail, total);
 	} else {
 		fprintf(stderr, "hostctl: unknown op %s\n", op);
+		mx_buf_free(&b);
 		return 2;
 	}
 	mx_buf_free(&b);
-	return 0;
+	return r == -1 ? fail(err) : 0;
 }
 
 int
