@@ -34,6 +34,19 @@ struct mx_audit;
 typedef int (*mx_host_ask_fn)(void *ctx, const char *host, const char *prompt,
     int echo, char *buf, size_t len);
 
+/* An mx_host_ask_fn for batch mode: the answer is the first line read
+ * from fd (never argv or the environment), read once and reused for a
+ * reconnection. ctx is a struct mx_host_askfd; clear it with
+ * mx_host_askfd_clear(). */
+struct mx_host_askfd {
+	int fd;
+	int have;
+	char answer[512];
+};
+int mx_host_ask_fd(void *ctx, const char *host, const char *prompt,
+    int echo, char *buf, size_t len);
+void mx_host_askfd_clear(struct mx_host_askfd *a);
+
 struct mx_host_opts {
 	const char *known_hosts;	/* NULL: ~/.ssh/known_hosts */
 	const char *ssh_config;		/* NULL: ~/.ssh/config; "" : none */
@@ -44,6 +57,8 @@ struct mx_host_opts {
 	void *ask_ctx;
 	struct mx_audit *audit;		/* NULL: no audit log */
 	int timeout_sec;		/* connect timeout; 0: 15 s */
+	const char *label;		/* name in messages and the audit
+					   log ("old"); NULL: the spec */
 };
 
 /* What mx_host_open() found out about an unknown or changed host key,
@@ -54,8 +69,10 @@ struct mx_hostkey_info {
 	int changed;			/* 1: changed (refused), 0: unknown */
 };
 
-/* Open a host. On MX_E_HOSTKEY failure, *key (if not NULL) tells the
- * fingerprint(s) so a caller can ask and retry with accept_fingerprint. */
+/* Open a host. *key (if not NULL) gets the SHA256 fingerprint of the key
+ * an ssh server offered (empty for local); on MX_E_HOSTKEY failure it
+ * tells whether the key is unknown or changed (with the old fingerprint),
+ * so a caller can ask and retry with accept_fingerprint. */
 int mx_host_open(struct mx_host **out, const char *spec,
     const struct mx_host_opts *opts, struct mx_hostkey_info *key,
     struct mx_err *err);
@@ -68,6 +85,8 @@ int mx_host_is_local(const struct mx_host *h);
 /* The path as the transport sees it (root prefixed on a rooted local
  * host). Returns a string owned by the caller. */
 char *mx_host_path(const struct mx_host *h, const char *path);
+/* The root of a rooted local host, else NULL. */
+const char *mx_host_root(const struct mx_host *h);
 
 /* Run argv (NULL-terminated) to the end. in/inlen feed stdin (may be
  * NULL/0); out and errout collect stdout/stderr (may be NULL). *status
@@ -87,6 +106,12 @@ int mx_host_exec_read(struct mx_host *h, const char *const argv[],
     struct mx_stream **out, struct mx_err *err);
 int mx_host_exec_write(struct mx_host *h, const char *const argv[],
     struct mx_stream **out, struct mx_err *err);
+/* The same with a command line already quoted by the caller (pipes:
+ * "tar cf - -C DIR . | gzip"). */
+int mx_host_exec_read_sh(struct mx_host *h, const char *cmdline,
+    struct mx_stream **out, struct mx_err *err);
+int mx_host_exec_write_sh(struct mx_host *h, const char *cmdline,
+    struct mx_stream **out, struct mx_err *err);
 /* Returns bytes read (0 at the end), or -1. */
 ssize_t mx_stream_read(struct mx_stream *s, void *buf, size_t len,
     struct mx_err *err);
@@ -96,7 +121,12 @@ int mx_stream_write(struct mx_stream *s, const void *buf, size_t len,
  * text (errout may be NULL). Always frees s. */
 int mx_stream_close(struct mx_stream *s, int *status, struct mx_buf *errout,
     struct mx_err *err);
+/* Bytes read or written so far. */
+uint64_t mx_stream_bytes(const struct mx_stream *s);
 
+/* mx_host_stat() follows a symbolic link (is_link tells that path is
+ * one; a dangling link gives the link's own fields). A missing path is not
+ * an error: exists is 0. */
 struct mx_stat {
 	int exists;
 	int is_dir, is_reg, is_link;
@@ -124,5 +154,8 @@ int mx_host_list(struct mx_host *h, const char *path, char ***names,
 int mx_host_df(struct mx_host *h, const char *path, uint64_t *avail,
     uint64_t *total, struct mx_err *err);
 void mx_strv_free(char **v, size_t n);
+
+/* "1.2 GiB", "512 bytes"... into buf (for messages). */
+void mx_host_fmt_bytes(char *buf, size_t len, uint64_t n);
 
 #endif

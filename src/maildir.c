@@ -1,0 +1,561 @@
+/* maildir.c - Maildir and Maildir++ stores (see maildir.h). */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "maildir.h"
+
+int
+mx_maildir_parse_name(const char *name, struct mx_mdname *out)
+{
+	const char *colon, *s;
+
+	memset(out, 0, sizeof *out);
+	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
+	    strchr(name, '/') != NULL)
+		return -1;
+	colon = strchr(name, ':');
+	out->base_len = colon ? (size_t)(colon - name) : strlen(name);
+	if (out->base_len == 0)
+		return -1;
+	if (colon != NULL && strncmp(colon, ":2,", 3) == 0)
+		out->flags = colon + 3;
+	/* ",S=NNN" inside the unique part (Dovecot, vdelivermail). */
+	for (s = name; s < name + out->base_len; s++) {
+		if (s[0] == ',' && s[1] == 'S' && s[2] == '=' &&
+		    s[3] >= '0' && s[3] <= '9') {
+			uint64_t v = 0;
+			const char *p = s + 3;
+
+			while (p < name + out->base_len && *p >= '0' &&
+			    *p <= '9') {
+				v = v * 10 + (uint64_t)(*p - '0');
+				p++;
+			}
+			out->has_size = 1;
+			out->size = v;
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+mx_maildir_is_folder(const char *name)
+{
+	return name[0] == '.' && name[1] != '\0' && strcmp(name, "..") != 0 &&
+	    strchr(name, '/') == NULL;
+}
+
+void
+mx_maildir_flags_sort(char *flags)
+{
+	int seen[128] = { 0 };
+	char *p;
+	int c, n = 0;
+
+	for (p = flags; *p != '\0'; p++) {
+		c = (unsigned char)*p;
+		if (c < 128 && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+			seen[c] = 1;
+	}
+	for (c = 0; c < 128; c++)
+		if (seen[c])
+			flags[n++] = (char)c;
+	flags[n] = '\0';
+}
+
+int
+mx_maildir_key(char *buf, size_t len, const char *folder, const char *name)
+{
+	struct mx_mdname mn;
+	int n;
+
+	if (mx_maildir_parse_name(name, &mn) == -1)
+		return -1;
+	n = snprintf(buf, len, "%s/%.*s", folder, (int)mn.base_len, name);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return 0;
+}
+
+static int
+walk_sub(const char *root, const char *folder, const char *sub,
+    mx_maildir_visit_fn fn, void *ctx, struct mx_err *err)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int dfd, rc = 0;
+
+	snprintf(path, sizeof path, "%s/%s%s%s", root, folder,
+	    folder[0] ? "/" : "", sub);
+	d = opendir(path);
+	if (d == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return mx_err_errno(err, errno, _("%s: cannot open"), path);
+	}
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;	/* gone meanwhile (a client moved it) */
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if (fn(ctx, folder, sub, de->d_name, &st, err) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+walk_folder(const char *root, const char *folder, mx_maildir_visit_fn fn,
+    void *ctx, struct mx_err *err)
+{
+	if (walk_sub(root, folder, "new", fn, ctx, err) == -1)
+		return -1;
+	return walk_sub(root, folder, "cur", fn, ctx, err);
+}
+
+int
+mx_maildir_walk(const char *root, mx_maildir_visit_fn fn, void *ctx,
+    struct mx_err *err)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	d = opendir(root);
+	if (d == NULL)
+		return mx_err_errno(err, errno, _("%s: cannot open the Maildir"),
+		    root);
+	if (walk_folder(root, "", fn, ctx, err) == -1) {
+		closedir(d);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!mx_maildir_is_folder(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISDIR(st.st_mode))
+			continue;
+		if (walk_folder(root, de->d_name, fn, ctx, err) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+make_dir(const char *path, mode_t mode, uid_t uid, gid_t gid,
+    struct mx_err *err)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == -1) {
+		if (errno != EEXIST)
+			return mx_err_errno(err, errno, _("%s: cannot create"),
+			    path);
+		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+			return mx_err_set(err, MX_E_IO,
+			    _("%s: exists and is not a directory"), path);
+		return 0;
+	}
+	if (chmod(path, mode) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot set its mode"), path);
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    lchown(path, uid, gid) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot set its owner"), path);
+	return 0;
+}
+
+int
+mx_maildir_make(const char *root, mode_t mode, uid_t uid, gid_t gid,
+    struct mx_err *err)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char path[PATH_MAX];
+	size_t i;
+
+	if (make_dir(root, mode, uid, gid, err) == -1)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (snprintf(path, sizeof path, "%s/%s", root, subs[i]) >=
+		    (int)sizeof path)
+			return mx_err_set(err, MX_E_USAGE, _("%s: path too long"),
+			    root);
+		if (make_dir(path, mode, uid, gid, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+mx_maildir_unique(char *buf, size_t len, int64_t secs, long usec,
+    const char *host)
+{
+	static unsigned long seq;
+	int n;
+
+	n = snprintf(buf, len, "%" PRId64 ".M%ldP%ldQ%lu.%s", secs, usec,
+	    (long)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED),
+	    host);
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+struct mx_mdwriter {
+	char dir[PATH_MAX];
+	char tmp[PATH_MAX];
+	int fd;
+	uint64_t size;
+};
+
+int
+mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
+    struct mx_err *err)
+{
+	static unsigned long seq;
+	struct mx_mdwriter *w;
+	struct timeval tv;
+
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return mx_err_errno(err, errno, "malloc");
+	gettimeofday(&tv, NULL);
+	snprintf(w->dir, sizeof w->dir, "%s", dir);
+	if (snprintf(w->tmp, sizeof w->tmp, "%s/tmp/%lld.M%ldP%ldQ%lu.mxmove",
+	    dir, (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(),
+	    __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED)) >= (int)sizeof w->tmp) {
+		free(w);
+		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
+	}
+	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (w->fd == -1) {
+		mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
+		free(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+int
+mx_mdwriter_write(struct mx_mdwriter *w, const void *data, size_t len,
+    struct mx_err *err)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(w->fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return mx_err_errno(err, errno, _("%s: cannot write"),
+			    w->tmp);
+		}
+		p += n;
+		len -= (size_t)n;
+		w->size += (uint64_t)n;
+	}
+	return 0;
+}
+
+uint64_t
+mx_mdwriter_size(const struct mx_mdwriter *w)
+{
+	return w->size;
+}
+
+void
+mx_mdwriter_abort(struct mx_mdwriter *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fd != -1)
+		close(w->fd);
+	unlink(w->tmp);
+	free(w);
+}
+
+int
+mx_mdwriter_commit(struct mx_mdwriter *w, const char *sub, const char *name,
+    mode_t mode, uid_t uid, gid_t gid, int64_t mtime, int *existed,
+    struct mx_err *err)
+{
+	char dst[PATH_MAX];
+	struct timespec ts[2];
+
+	*existed = 0;
+	if (snprintf(dst, sizeof dst, "%s/%s/%s", w->dir, sub, name) >=
+	    (int)sizeof dst) {
+		mx_err_set(err, MX_E_USAGE, _("%s: path too long"), w->dir);
+		goto fail;
+	}
+	if (fchmod(w->fd, mode) == -1 ||
+	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchown(w->fd, uid, gid) == -1)) {
+		mx_err_errno(err, errno, _("%s: cannot set mode or owner"), w->tmp);
+		goto fail;
+	}
+	if (fsync(w->fd) == -1) {
+		mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
+		goto fail;
+	}
+	if (mtime >= 0) {
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)mtime;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (futimens(w->fd, ts) == -1) {
+			mx_err_errno(err, errno, _("%s: cannot set its time"),
+			    w->tmp);
+			goto fail;
+		}
+	}
+	if (close(w->fd) == -1) {
+		w->fd = -1;
+		mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
+		goto fail;
+	}
+	w->fd = -1;
+	/* link() never replaces: the name already there wins. */
+	if (link(w->tmp, dst) == -1) {
+		if (errno == EEXIST) {
+			*existed = 1;
+			mx_mdwriter_abort(w);
+			return 0;
+		}
+		mx_err_errno(err, errno, _("%s: cannot move into place"), dst);
+		goto fail;
+	}
+	unlink(w->tmp);
+	free(w);
+	return 0;
+fail:
+	mx_mdwriter_abort(w);
+	return -1;
+}
+
+/* maildirsize ------------------------------------------------------- */
+
+struct quota_sum {
+	uint64_t bytes, count;
+};
+
+static int
+quota_visit(void *ctx, const char *folder, const char *sub, const char *name,
+    const struct stat *st, struct mx_err *err)
+{
+	struct quota_sum *q = ctx;
+	struct mx_mdname mn;
+
+	(void)folder;
+	(void)sub;
+	(void)err;
+	if (mx_maildir_parse_name(name, &mn) == -1)
+		return 0;
+	q->bytes += mn.has_size ? mn.size : (uint64_t)st->st_size;
+	q->count++;
+	return 0;
+}
+
+int
+mx_maildir_quota_recompute(const char *root, const char *quota,
+    uint64_t *bytes, uint64_t *count, struct mx_err *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], def[256] = "";
+	struct quota_sum q = { 0, 0 };
+	struct stat st;
+	FILE *fp;
+	int fd, have = 0;
+
+	if (mx_maildir_walk(root, quota_visit, &q, err) == -1)
+		return -1;
+	if (bytes)
+		*bytes = q.bytes;
+	if (count)
+		*count = q.count;
+	snprintf(path, sizeof path, "%s/maildirsize", root);
+	fp = fopen(path, "re");
+	if (fp != NULL) {
+		have = 1;
+		if (fgets(def, sizeof def, fp) == NULL)
+			def[0] = '\0';
+		def[strcspn(def, "\n")] = '\0';
+		if (fstat(fileno(fp), &st) == -1)
+			memset(&st, 0, sizeof st);
+		fclose(fp);
+	} else if (errno != ENOENT) {
+		return mx_err_errno(err, errno, _("%s: cannot read"), path);
+	}
+	if (quota != NULL)
+		snprintf(def, sizeof def, "%s", quota);
+	else if (!have)
+		return 0;
+	snprintf(tmp, sizeof tmp, "%s/tmp/maildirsize.%ld", root, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1)
+		return mx_err_errno(err, errno, _("%s: cannot create"), tmp);
+	if (dprintf(fd, "%s\n%" PRIu64 " %" PRIu64 "\n", def, q.bytes,
+	    q.count) < 0 || fsync(fd) == -1 ||
+	    (have && fchown(fd, st.st_uid, st.st_gid) == -1)) {
+		mx_err_errno(err, errno, _("%s: cannot write"), tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (!have && lstat(root, &st) == 0 && fchown(fd, st.st_uid, st.st_gid) == -1) {
+		mx_err_errno(err, errno, _("%s: cannot set its owner"), tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		mx_err_errno(err, errno, _("%s: cannot replace"), path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* A name set: open addressing over FNV-1a hashes. ------------------- */
+
+struct ns_slot {
+	char *key;
+	uint64_t size;
+};
+
+struct mx_nameset {
+	struct ns_slot *slots;
+	size_t cap, count;
+};
+
+static uint64_t
+ns_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct mx_nameset *
+mx_nameset_new(void)
+{
+	struct mx_nameset *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->cap = 256;
+	s->slots = calloc(s->cap, sizeof *s->slots);
+	if (s->slots == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+mx_nameset_free(struct mx_nameset *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->cap; i++)
+		free(s->slots[i].key);
+	free(s->slots);
+	free(s);
+}
+
+static struct ns_slot *
+ns_find(const struct mx_nameset *s, const char *key)
+{
+	size_t i = (size_t)ns_hash(key) & (s->cap - 1);
+
+	while (s->slots[i].key != NULL && strcmp(s->slots[i].key, key) != 0)
+		i = (i + 1) & (s->cap - 1);
+	return &s->slots[i];
+}
+
+static int
+ns_grow(struct mx_nameset *s)
+{
+	struct mx_nameset n;
+	size_t i;
+
+	n.cap = s->cap * 2;
+	n.count = s->count;
+	n.slots = calloc(n.cap, sizeof *n.slots);
+	if (n.slots == NULL)
+		return -1;
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i].key != NULL)
+			*ns_find(&n, s->slots[i].key) = s->slots[i];
+	free(s->slots);
+	*s = n;
+	return 0;
+}
+
+int
+mx_nameset_add(struct mx_nameset *s, const char *key, uint64_t size)
+{
+	struct ns_slot *sl;
+
+	if ((s->count + 1) * 2 > s->cap && ns_grow(s) == -1)
+		return -1;
+	sl = ns_find(s, key);
+	if (sl->key != NULL)
+		return 0;
+	sl->key = strdup(key);
+	if (sl->key == NULL)
+		return -1;
+	sl->size = size;
+	s->count++;
+	return 1;
+}
+
+int
+mx_nameset_has(const struct mx_nameset *s, const char *key, uint64_t *size)
+{
+	const struct ns_slot *sl = ns_find(s, key);
+
+	if (sl->key == NULL)
+		return 0;
+	if (size != NULL)
+		*size = sl->size;
+	return 1;
+}
+
+size_t
+mx_nameset_count(const struct mx_nameset *s)
+{
+	return s->count;
+}

@@ -1,0 +1,204 @@
+/* test-maildir.c - Maildir names, flags, walking, safe writes, quota. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "maildir.h"
+#include "tap.h"
+
+struct seen {
+	int count;
+	char list[16][256];
+};
+
+static int
+visit(void *ctx, const char *folder, const char *sub, const char *name,
+    const struct stat *st, struct mx_err *err)
+{
+	struct seen *s = ctx;
+
+	(void)st;
+	(void)err;
+	if (s->count < 16)
+		snprintf(s->list[s->count], 256, "%s|%s|%s", folder, sub, name);
+	s->count++;
+	return 0;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
+static char *
+slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+int
+main(void)
+{
+	struct mx_mdname mn;
+	struct mx_err err;
+	struct mx_mdwriter *w;
+	struct mx_nameset *ns;
+	struct seen s;
+	struct stat st;
+	char dir[] = "/tmp/test-maildir.XXXXXX", path[512], key[256];
+	char flags[16];
+	uint64_t bytes, count, sz;
+	int existed, i, added;
+
+	/* names */
+	ok(mx_maildir_parse_name("1700000000.M1P2.host,S=1234:2,FS", &mn) == 0,
+	    "a Dovecot name parses");
+	is_int(mn.base_len, strlen("1700000000.M1P2.host,S=1234"),
+	    "the unique part stops at ':'");
+	is_str(mn.flags, "FS", "flags after :2,");
+	is_int(mn.has_size, 1, ",S= seen");
+	is_int(mn.size, 1234, ",S= value");
+	ok(mx_maildir_parse_name("1700000000.1234.old.example.org", &mn) == 0 &&
+	    mn.flags == NULL && !mn.has_size, "a qmail new/ name: no flags, no S=");
+	ok(mx_maildir_parse_name(".hidden", &mn) == -1, "a dot file is no message");
+	ok(mx_maildir_parse_name("a/b", &mn) == -1, "a slash is refused");
+	ok(mx_maildir_parse_name(":2,S", &mn) == -1, "an empty unique part is refused");
+	ok(mx_maildir_is_folder(".Sent") && mx_maildir_is_folder(".A.B"),
+	    "Maildir++ folders");
+	ok(!mx_maildir_is_folder(".") && !mx_maildir_is_folder("..") &&
+	    !mx_maildir_is_folder("cur"), ". .. and cur are no folders");
+	strcpy(flags, "SRFFa2D");
+	mx_maildir_flags_sort(flags);
+	is_str(flags, "DFRSa", "flags sorted, duplicates and digits dropped");
+	ok(mx_maildir_key(key, sizeof key, ".Sent", "123.x.h:2,S") == 0,
+	    "key built");
+	is_str(key, ".Sent/123.x.h", "key is FOLDER/UNIQUE");
+
+	/* make, write, commit */
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	mx_err_clear(&err);
+	ok(mx_maildir_make(path, 0700, (uid_t)-1, (gid_t)-1, &err) == 0,
+	    "Maildir made: %s", err.msg);
+	snprintf(path, sizeof path, "%s/Maildir/cur", dir);
+	ok(stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & 07777) == 0700, "cur/ exists, mode 0700");
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	ok(mx_mdwriter_open(&w, path, &err) == 0, "writer opened");
+	ok(mx_mdwriter_write(w, "Subject: x\n\nhi\n", 15, &err) == 0, "written");
+	is_int(mx_mdwriter_size(w), 15, "size counted");
+	ok(mx_mdwriter_commit(w, "cur", "1000.A.h:2,S", 0600, (uid_t)-1,
+	    (gid_t)-1, 1000000000, &existed, &err) == 0 && !existed,
+	    "committed to cur/");
+	snprintf(path, sizeof path, "%s/Maildir/cur/1000.A.h:2,S", dir);
+	ok(stat(path, &st) == 0 && st.st_mtime == 1000000000 &&
+	    (st.st_mode & 07777) == 0600 && st.st_size == 15,
+	    "mtime, mode and size right");
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	ok(mx_mdwriter_open(&w, path, &err) == 0, "second writer");
+	mx_mdwriter_write(w, "other\n", 6, &err);
+	ok(mx_mdwriter_commit(w, "cur", "1000.A.h:2,S", 0600, (uid_t)-1,
+	    (gid_t)-1, -1, &existed, &err) == 0 && existed,
+	    "a name already there is reported, never replaced");
+	snprintf(path, sizeof path, "%s/Maildir/cur/1000.A.h:2,S", dir);
+	is_str(slurp(path), "Subject: x\n\nhi\n", "the first file is intact");
+	snprintf(path, sizeof path, "%s/Maildir/tmp", dir);
+	{
+		struct seen t = { 0 };
+		char mroot[512];
+
+		snprintf(mroot, sizeof mroot, "%s/Maildir", dir);
+		mx_maildir_walk(mroot, visit, &t, &err);
+		is_int(t.count, 1, "tmp/ left empty, one message");
+	}
+
+	/* walk with folders, a symlink, a dot file */
+	snprintf(path, sizeof path, "%s/Maildir/new/1001.B.h,S=5", dir);
+	put(path, "12345");
+	snprintf(path, sizeof path, "%s/Maildir/new/.nfs123", dir);
+	put(path, "x");
+	snprintf(path, sizeof path, "%s/Maildir/.Sent", dir);
+	mx_maildir_make(path, 0700, (uid_t)-1, (gid_t)-1, &err);
+	snprintf(path, sizeof path, "%s/Maildir/.Sent/cur/1002.C.h:2,RS", dir);
+	put(path, "sent\n");
+	snprintf(path, sizeof path, "%s/Maildir/.Sent/cur/link", dir);
+	ok(symlink("/etc/passwd", path) == 0, "a symlink planted");
+	memset(&s, 0, sizeof s);
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	ok(mx_maildir_walk(path, visit, &s, &err) == 0, "walk");
+	is_int(s.count, 3, "three messages (symlink and dot file skipped)");
+	qsort(s.list, (size_t)(s.count < 16 ? s.count : 16), 256, cmp);
+	is_str(s.list[0], ".Sent|cur|1002.C.h:2,RS", "folder message");
+	is_str(s.list[1], "|cur|1000.A.h:2,S", "INBOX cur");
+	is_str(s.list[2], "|new|1001.B.h,S=5", "INBOX new");
+	snprintf(path, sizeof path, "%s/nowhere", dir);
+	ok(mx_maildir_walk(path, visit, &s, &err) == -1 &&
+	    err.code == MX_E_NOTFOUND, "a missing Maildir: not found");
+
+	/* maildirsize */
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	ok(mx_maildir_quota_recompute(path, NULL, &bytes, &count, &err) == 0,
+	    "quota recompute without a file");
+	is_int(count, 3, "three messages counted");
+	is_int(bytes, 15 + 5 + 5, "bytes from S= or the file size");
+	snprintf(path, sizeof path, "%s/Maildir/maildirsize", dir);
+	ok(access(path, F_OK) == -1, "no maildirsize made when none existed");
+	put(path, "1000000S,100C\n999 9\n-5 -1\n");
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	ok(mx_maildir_quota_recompute(path, NULL, NULL, NULL, &err) == 0,
+	    "quota recompute with a file");
+	snprintf(path, sizeof path, "%s/Maildir/maildirsize", dir);
+	is_str(slurp(path), "1000000S,100C\n25 3\n",
+	    "definition kept, one line of totals");
+	snprintf(path, sizeof path, "%s/Maildir", dir);
+	mx_maildir_quota_recompute(path, "5000S", NULL, NULL, &err);
+	snprintf(path, sizeof path, "%s/Maildir/maildirsize", dir);
+	is_str(slurp(path), "5000S\n25 3\n", "a new definition replaces the old");
+
+	/* name set */
+	ns = mx_nameset_new();
+	added = 0;
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "/%d.M%dP1.host", i, i * 7);
+		added += mx_nameset_add(ns, key, (uint64_t)i);
+	}
+	is_int(added, 5000, "5000 keys added");
+	is_int(mx_nameset_add(ns, "/10.M70P1.host", 1), 0, "a key twice: not added");
+	ok(mx_nameset_has(ns, "/4999.M34993P1.host", &sz) && sz == 4999,
+	    "found with its size after growing");
+	ok(!mx_nameset_has(ns, "/5000.M35000P1.host", NULL), "absent key");
+	is_int(mx_nameset_count(ns), 5000, "count");
+	mx_nameset_free(ns);
+
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		printf("# cleanup failed\n");
+	return tap_done();
+}
