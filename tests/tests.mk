@@ -105,11 +105,6 @@ tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-journal
 
-check_PROGRAMS += tests/unit/test-ctlfile
-tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
-TESTS += tests/unit/test-ctlfile
-
 check_PROGRAMS += tests/unit/test-mta-qmail
 tests_unit_test_mta_qmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_qmail_LDADD = $(UNIT_LDADD)
