@@ -59,8 +59,6 @@ SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
 
-SH_TESTS += tests/accounts/mariadb-smoke.sh
-EXTRA_DIST += tests/lab/mariadb.sh
 check_PROGRAMS += tests/unit/test-plan
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
@@ -105,6 +103,7 @@ tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-journal
 
+
 check_PROGRAMS += tests/unit/test-mta-qmail
 tests_unit_test_mta_qmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_qmail_LDADD = $(UNIT_LDADD)
@@ -119,6 +118,3 @@ tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
-SH_TESTS += tests/uidl/dovecot.sh
-SH_TESTS += tests/transfer/local.sh
-SH_TESTS += tests/transfer/hostile.sh
