@@ -1497,12 +1497,7 @@ mx_dns_update_plan(const char *zone, const struct mx_dns_answer *current,
 					goto oom;
 		}
 	}
-	if (up->n == 0) {
-		mx_err_set(err, MX_E_USAGE,
-		    _("nothing to change: the records already have TTL %u"),
-		    (unsigned)chg->ttl);
-		goto done;
-	}
+	/* up->n == 0: the records already have that TTL; nothing to send */
 	rc = 0;
 	goto done;
 oom:
