@@ -377,6 +377,7 @@ test_probe(void)
 	    res.status == MX_PROBE_OPEN, "open again");
 	is_str(res.greeting, "220-first line 220 lab ESMTP",
 	    "a multi-line SMTP greeting is read to its last line");
+	ok(mx_probe_greets_220(&res) && !mx_probe_is_closed(&res), "it greets with 220");
 	close(lfd);
 	if (child > 0) {
 		kill(child, SIGTERM);
@@ -384,6 +385,10 @@ test_probe(void)
 	}
 	ok(mx_probe_tcp("127.0.0.1", port, 2000, 1, &res, &err) == 0 &&
 	    res.status == MX_PROBE_REFUSED, "a closed port is refused");
+	ok(mx_probe_is_closed(&res) && !mx_probe_greets_220(&res), "refused is closed");
+	snprintf(res.greeting, sizeof(res.greeting), "554 go away");
+	res.status = MX_PROBE_OPEN;
+	ok(!mx_probe_greets_220(&res), "a 554 greeting is not 220");
 	ok(strcmp(mx_probe_status_name(MX_PROBE_TIMEOUT), "timeout") == 0,
 	    "status names");
 	ok(mx_probe_tcp("not-an-address", 25, 100, 0, &res, &err) < 0,
