@@ -89,6 +89,11 @@ SH_TESTS += tests/dns/poll.sh
 SH_TESTS += tests/dns/update.sh
 SH_TESTS += tests/dns/probe.sh
 EXTRA_DIST += tests/bench/dns-round.sh
+check_PROGRAMS += tests/unit/test-dns-threads
+tests_unit_test_dns_threads_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_threads_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/dns/threads.sh
+
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/transfer/kill.sh
