@@ -94,3 +94,4 @@ tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/uidl/dovecot.sh
+EXTRA_DIST += tests/bench/queue.sh
