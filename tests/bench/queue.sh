@@ -24,7 +24,10 @@ awk -v n="$N" -v q="$Q" 'BEGIN {
 		else printf "%s/remote/%d/%d\n", q, s, i
 	}
 }' | xargs touch
-qstaecho "qmail queue of $N messages ($(($N / 10)) unpreprocessed), best of 5:"
+qstat() {
+	cd "$Q" && find mess -type f -print | wc -l && find todo -type f -print | wc -l
+}
+echo "qmail queue of $N messages ($(($N / 10)) unpreprocessed), best of 5:"
 best_ms() {	# best_ms CMD...: the best of 5 runs, in ms
 	local best=999999 s e ms k
 	for k in 1 2 3 4 5; do
