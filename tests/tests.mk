@@ -86,6 +86,8 @@ TESTS += tests/unit/test-mta-qmail
 
 SH_TESTS += tests/mta/postfix.sh
 SH_TESTS += tests/mta/qmail.sh
+SH_TESTS += tests/mta/sendmail.sh
+EXTRA_DIST += tests/lab/sendmail.sh
 EXTRA_DIST += tests/lab/postfix.sh
 
 check_PROGRAMS += tests/unit/test-mta-sendmail
