@@ -111,6 +111,8 @@ TESTS += tests/unit/test-mta-qmail
 
 SH_TESTS += tests/mta/postfix.sh
 SH_TESTS += tests/mta/qmail.sh
+SH_TESTS += tests/mta/sendmail.sh
+EXTRA_DIST += tests/lab/sendmail.sh
 EXTRA_DIST += tests/lab/postfix.sh
 
 check_PROGRAMS += tests/unit/test-mta-sendmail
@@ -119,3 +121,5 @@ tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/batch/run.sh
+SH_TESTS += tests/uidl/dovecot.sh
+EXTRA_DIST += tests/bench/queue.sh
