@@ -611,7 +611,9 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 		    gid, home);
 		free(dir);
 		dir = NULL;
-		/* the file's directory must exist; the file is kept 0600 */
+		/* The file's directory must exist. A new file is made 0600; an
+		 * existing one keeps its mode and owner (Dovecot's auth user must
+		 * read it: 0640 root:dovecot). */
 		mx_set(&dir, fpath);
 		if (strrchr(dir, '/') != NULL && strrchr(dir, '/') != dir)
 			*strrchr(dir, '/') = '\0';

@@ -44,3 +44,4 @@ TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
+SH_TESTS += tests/accounts/create-dovecot.sh
