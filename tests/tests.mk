@@ -45,3 +45,4 @@ SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
 SH_TESTS += tests/accounts/create-dovecot.sh
+SH_TESTS += tests/accounts/sql-sources.sh
