@@ -4,6 +4,7 @@
 #ifndef MX_HOST_IMPL_H
 #define MX_HOST_IMPL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -71,8 +72,16 @@ struct mx_stream {
 extern const struct mx_host_ops mx_host_local_ops;
 extern const struct mx_host_ops mx_host_ssh_ops;
 
-/* "1.2 GiB", "512 bytes"... into buf. */
-void mx_host_fmt_bytes(char *buf, size_t len, uint64_t n);
+/* SIGPIPE blocked in this thread around writes to pipes and sockets; a
+ * SIGPIPE raised meanwhile is consumed on restore (the process's signal
+ * dispositions are left alone). */
+struct mx_sigpipe {
+	sigset_t old;
+	int was_pending;
+};
+void mx_sigpipe_block(struct mx_sigpipe *sp);
+void mx_sigpipe_restore(struct mx_sigpipe *sp);
+
 /* Split "/a/b/c" into a malloc'd directory "/a/b" and a pointer to "c". */
 int mx_host_split_path(const char *path, char **dir, const char **base,
     struct mx_err *err);

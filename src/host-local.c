@@ -119,30 +119,18 @@ host_openat(struct mx_host *h, const char *path, int flags, mode_t mode)
 	return (int)fd;
 }
 
-/* Write all of buf to a pipe without dying of SIGPIPE: the signal is
- * blocked in this thread and a pending one consumed (threads share the
- * process's dispositions; the caller's are left alone). */
+/* Write to a pipe without dying of SIGPIPE. */
 static ssize_t
 pipe_write(int fd, const void *buf, size_t len)
 {
-	sigset_t pipeset, old, pending;
-	struct timespec zero = { 0, 0 };
+	struct mx_sigpipe sp;
 	ssize_t n;
-	int e, was_pending;
 
-	sigemptyset(&pipeset);
-	sigaddset(&pipeset, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipeset, &old);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE);
+	mx_sigpipe_block(&sp);
 	do
 		n = write(fd, buf, len);
 	while (n == -1 && errno == EINTR);
-	e = errno;
-	if (n == -1 && e == EPIPE && !was_pending)
-		sigtimedwait(&pipeset, NULL, &zero);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = e;
+	mx_sigpipe_restore(&sp);
 	return n;
 }
 

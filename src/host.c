@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,34 @@ elapsed(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) +
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void
+mx_sigpipe_block(struct mx_sigpipe *sp)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &sp->old);
+	sigpending(&pending);
+	sp->was_pending = sigismember(&pending, SIGPIPE);
+}
+
+void
+mx_sigpipe_restore(struct mx_sigpipe *sp)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set, pending;
+	int e = errno;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	if (!sp->was_pending && sigismember(&pending, SIGPIPE))
+		sigtimedwait(&set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &sp->old, NULL);
+	errno = e;
 }
 
 void
@@ -105,6 +135,61 @@ mx_host_tmp_name(char *buf, size_t len, const char *base)
 	snprintf(buf, len, ".%.200s.mxmove-%s", base, suffix);
 }
 
+int
+mx_host_ask_fd(void *ctx, const char *host, const char *prompt, int echo,
+    char *buf, size_t len)
+{
+	struct mx_host_askfd *a = ctx;
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+
+	(void)host;
+	(void)prompt;
+	(void)echo;
+	if (a == NULL || len == 0)
+		return -1;
+	if (!a->have) {
+		while (n + 1 < sizeof a->answer) {
+			r = read(a->fd, &ch, 1);
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r <= 0 || ch == '\n')
+				break;
+			a->answer[n++] = ch;
+		}
+		if (n > 0 && a->answer[n - 1] == '\r')
+			n--;
+		a->answer[n] = '\0';
+		if (n == 0)
+			return -1;
+		a->have = 1;
+	}
+	if (strlen(a->answer) >= len)
+		return -1;
+	memcpy(buf, a->answer, strlen(a->answer) + 1);
+	return 0;
+}
+
+void
+mx_host_askfd_clear(struct mx_host_askfd *a)
+{
+	explicit_bzero(a->answer, sizeof a->answer);
+	a->have = 0;
+}
+
+/* Names go to ssh_config's %h/%r expansions (ProxyCommand): nothing a
+ * shell would read specially. */
+static int
+bad_chars(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f ||
+		    strchr("'\"`$;&|<>\\(){}*?!#~", *s) != NULL)
+			return 1;
+	return 0;
+}
+
 /* "ssh://[user@]host[:port]", "[user@]alias", "[user@][v6]:port". */
 static int
 parse_ssh(struct mx_host *h, const char *spec, struct mx_err *err)
@@ -149,6 +234,9 @@ parse_ssh(struct mx_host *h, const char *spec, struct mx_err *err)
 	if (h->ssh_host == NULL || h->ssh_host[0] == '\0' ||
 	    h->ssh_host[0] == '-')
 		return mx_err_set(err, MX_E_USAGE, _("%s: no host name"), spec);
+	if (bad_chars(h->ssh_host) || (h->ssh_user && bad_chars(h->ssh_user)))
+		return mx_err_set(err, MX_E_USAGE,
+		    _("%s: bad character in the host or user name"), spec);
 	if (p < end && *p == ':') {
 		errno = 0;
 		port = strtol(p + 1, &port_end, 10);

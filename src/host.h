@@ -34,6 +34,19 @@ struct mx_audit;
 typedef int (*mx_host_ask_fn)(void *ctx, const char *host, const char *prompt,
     int echo, char *buf, size_t len);
 
+/* An mx_host_ask_fn for batch mode: the answer is the first line read
+ * from fd (never argv or the environment), read once and reused for a
+ * reconnection. ctx is a struct mx_host_askfd; clear it with
+ * mx_host_askfd_clear(). */
+struct mx_host_askfd {
+	int fd;
+	int have;
+	char answer[512];
+};
+int mx_host_ask_fd(void *ctx, const char *host, const char *prompt,
+    int echo, char *buf, size_t len);
+void mx_host_askfd_clear(struct mx_host_askfd *a);
+
 struct mx_host_opts {
 	const char *known_hosts;	/* NULL: ~/.ssh/known_hosts */
 	const char *ssh_config;		/* NULL: ~/.ssh/config; "" : none */
@@ -56,8 +69,10 @@ struct mx_hostkey_info {
 	int changed;			/* 1: changed (refused), 0: unknown */
 };
 
-/* Open a host. On MX_E_HOSTKEY failure, *key (if not NULL) tells the
- * fingerprint(s) so a caller can ask and retry with accept_fingerprint. */
+/* Open a host. *key (if not NULL) gets the SHA256 fingerprint of the key
+ * an ssh server offered (empty for local); on MX_E_HOSTKEY failure it
+ * tells whether the key is unknown or changed (with the old fingerprint),
+ * so a caller can ask and retry with accept_fingerprint. */
 int mx_host_open(struct mx_host **out, const char *spec,
     const struct mx_host_opts *opts, struct mx_hostkey_info *key,
     struct mx_err *err);
@@ -139,5 +154,8 @@ int mx_host_list(struct mx_host *h, const char *path, char ***names,
 int mx_host_df(struct mx_host *h, const char *path, uint64_t *avail,
     uint64_t *total, struct mx_err *err);
 void mx_strv_free(char **v, size_t n);
+
+/* "1.2 GiB", "512 bytes"... into buf (for messages). */
+void mx_host_fmt_bytes(char *buf, size_t len, uint64_t n);
 
 #endif

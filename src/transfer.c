@@ -1,0 +1,1690 @@
+/* transfer.c - the per-user transfer pipeline (see transfer.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "i18n.h"
+#include "journal.h"
+#include "maildir.h"
+#include "quote.h"
+#include "transfer.h"
+
+#define XBUF 65536
+#define CHUNK_ARGS 60000	/* bytes of names per command line */
+#define REMOTE_CHUNK (32u << 20)	/* bytes per tar x before moving */
+#define REPORT_MAX 50		/* lines naming messages */
+
+const char *
+mx_xfer_state_name(enum mx_xfer_state s)
+{
+	switch (s) {
+	case MX_XS_QUEUED: return N_("queued");
+	case MX_XS_LISTING: return N_("listing");
+	case MX_XS_CONVERTING: return N_("converting");
+	case MX_XS_COPYING: return N_("copying");
+	case MX_XS_VERIFYING: return N_("verifying");
+	case MX_XS_DONE: return N_("done");
+	case MX_XS_FAILED: return N_("failed");
+	}
+	return "?";
+}
+
+void
+mx_xfer_result_free(struct mx_xfer_result *r)
+{
+	if (r != NULL)
+		mx_buf_free(&r->report);
+}
+
+/* Listings ------------------------------------------------------------ */
+
+struct rec {
+	char *key;		/* FOLDER/UNIQUE */
+	char *path;		/* relative: "cur/NAME" or ".F/new/NAME" */
+	uint64_t size;
+	int64_t mtime;
+	char digest[65];	/* "" until known */
+};
+
+struct listing {
+	struct rec *v;
+	size_t n, cap;
+	struct mx_nameset *idx;	/* key -> index into v */
+	uint64_t bytes;
+};
+
+static void
+listing_free(struct listing *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].path);
+	}
+	free(l->v);
+	mx_nameset_free(l->idx);
+	memset(l, 0, sizeof *l);
+}
+
+static int
+listing_init(struct listing *l, struct mx_err *err)
+{
+	memset(l, 0, sizeof *l);
+	l->idx = mx_nameset_new();
+	if (l->idx == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	return 0;
+}
+
+/* Split a relative path into folder, sub and name; the key goes to key.
+ * Returns 0 for a message path, -1 otherwise. */
+static int
+msg_path(const char *path, char *key, size_t klen, char *folder, size_t flen,
+    const char **name)
+{
+	const char *s1, *s2, *sub;
+	size_t fl = 0;
+
+	s1 = strchr(path, '/');
+	if (s1 == NULL)
+		return -1;
+	s2 = strchr(s1 + 1, '/');
+	if (s2 == NULL) {		/* sub/NAME */
+		sub = path;
+		*name = s1 + 1;
+	} else {			/* .F/sub/NAME */
+		if (strchr(s2 + 1, '/') != NULL || path[0] != '.')
+			return -1;
+		fl = (size_t)(s1 - path);
+		if (fl + 1 > flen || fl < 2 || (fl == 2 && path[1] == '.'))
+			return -1;
+		sub = s1 + 1;
+		*name = s2 + 1;
+	}
+	if (strncmp(sub, "new/", 4) != 0 && strncmp(sub, "cur/", 4) != 0)
+		return -1;
+	memcpy(folder, path, fl);
+	folder[fl] = '\0';
+	return mx_maildir_key(key, klen, folder, *name);
+}
+
+static int
+listing_add(struct listing *l, const char *path, uint64_t size, int64_t mtime,
+    struct mx_err *err)
+{
+	char key[PATH_MAX], folder[PATH_MAX];
+	const char *name;
+	struct rec *r;
+	int a;
+
+	if (msg_path(path, key, sizeof key, folder, sizeof folder, &name) == -1)
+		return 0;
+	if (mx_nameset_has(l->idx, key, NULL))
+		return 0;	/* in new/ and cur/ at once: counted once */
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct rec *v = realloc(l->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return mx_err_errno(err, ENOMEM, "malloc");
+		l->v = v;
+		l->cap = cap;
+	}
+	r = &l->v[l->n];
+	memset(r, 0, sizeof *r);
+	r->key = strdup(key);
+	r->path = strdup(path);
+	r->size = size;
+	r->mtime = mtime;
+	a = mx_nameset_add(l->idx, key, (uint64_t)l->n);
+	if (r->key == NULL || r->path == NULL || a == -1) {
+		free(r->key);
+		free(r->path);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	l->n++;
+	l->bytes += size;
+	return 0;
+}
+
+static struct rec *
+listing_get(const struct listing *l, const char *key)
+{
+	uint64_t i;
+
+	if (!mx_nameset_has(l->idx, key, &i))
+		return NULL;
+	return &l->v[i];
+}
+
+/* Run a shell script on a host; a non-zero status is an error carrying
+ * the script's stderr. out may be NULL. */
+static int
+run_script(struct mx_host *h, const char *script, struct mx_buf *out,
+    struct mx_err *err)
+{
+	struct mx_buf eo = MX_BUF_INIT;
+	int st = -1;
+
+	if (mx_host_run_sh(h, script, NULL, 0, out, &eo, &st, err) == -1) {
+		mx_buf_free(&eo);
+		return -1;
+	}
+	if (st != 0) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: command failed (status %d): %s"),
+		    mx_host_name(h), st, eo.data ? eo.data : "");
+		mx_buf_free(&eo);
+		return -1;
+	}
+	mx_buf_free(&eo);
+	return 0;
+}
+
+/* List the messages of the Maildir dir on h (missing: empty listing). */
+static int
+list_tree(struct mx_host *h, const char *dir, struct listing *l,
+    struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, acc = MX_BUF_INIT, eo = MX_BUF_INIT;
+	struct mx_stream *s = NULL;
+	struct mx_stat st;
+	char *hp = NULL, buf[XBUF], *p, *z, *sp1, *sp2;
+	ssize_t n;
+	size_t used;
+	int status = -1, rc = -1;
+
+	if (mx_host_stat(h, dir, &st, err) == -1)
+		return -1;
+	if (!st.exists)
+		return 0;
+	if (!st.is_dir)
+		return mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
+		    mx_host_name(h), dir);
+	hp = mx_host_path(h, dir);
+	mx_buf_puts(&cmd, "cd ");
+	mx_shell_quote(&cmd, hp ? hp : dir);
+	mx_buf_puts(&cmd, " && find . -mindepth 2 -maxdepth 3 -type f \\( "
+	    "-path './new/*' -o -path './cur/*' -o -path './.*/new/*' -o "
+	    "-path './.*/cur/*' \\) -printf '%s %T@ %P\\0'");
+	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
+		goto out;
+	for (;;) {
+		n = mx_stream_read(s, buf, sizeof buf, err);
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (mx_buf_append(&acc, buf, (size_t)n) == -1) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+		used = 0;
+		p = acc.data;
+		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
+			sp1 = strchr(p, ' ');
+			sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+			if (sp2 != NULL && listing_add(l, sp2 + 1,
+			    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
+			    err) == -1)
+				goto out;
+			used += (size_t)(z - p) + 1;
+			p = z + 1;
+		}
+		memmove(acc.data, acc.data + used, acc.len - used);
+		acc.len -= used;
+	}
+	if (mx_stream_close(s, &status, &eo, err) == -1) {
+		s = NULL;
+		goto out;
+	}
+	s = NULL;
+	if (status != 0) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: listing %s failed: %s"),
+		    mx_host_name(h), dir, eo.data ? eo.data : "");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (s != NULL)
+		mx_stream_close(s, NULL, NULL, NULL);
+	mx_buf_free(&cmd);
+	mx_buf_free(&acc);
+	mx_buf_free(&eo);
+	free(hp);
+	return rc;
+}
+
+/* SHA-256 of files (relative to dir) on h, in chunks of command lines:
+ * fills rec->digest for each of recs[0..n). */
+static int
+digest_files(struct mx_host *h, const char *dir, struct rec **recs, size_t n,
+    struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT;
+	struct mx_nameset *idx = NULL;
+	char *hp = mx_host_path(h, dir), *line, *nl;
+	size_t i = 0, start;
+	uint64_t k;
+	int rc = -1;
+
+	while (i < n) {
+		mx_buf_reset(&cmd);
+		mx_buf_reset(&out);
+		mx_nameset_free(idx);
+		idx = mx_nameset_new();
+		if (idx == NULL)
+			goto nomem;
+		mx_buf_puts(&cmd, "cd ");
+		mx_shell_quote(&cmd, hp ? hp : dir);
+		mx_buf_puts(&cmd, " && sha256sum --");
+		start = i;
+		while (i < n && (i == start || cmd.len < CHUNK_ARGS)) {
+			mx_buf_puts(&cmd, " ");
+			if (mx_shell_quote(&cmd, recs[i]->path) == -1 ||
+			    mx_nameset_add(idx, recs[i]->path, (uint64_t)i) == -1)
+				goto nomem;
+			i++;
+		}
+		/* A file gone meanwhile gives status 1: the others still
+		 * count, the missing one keeps an empty digest. */
+		{
+			struct mx_buf eo = MX_BUF_INIT;
+			int st;
+
+			if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eo, &st,
+			    err) == -1) {
+				mx_buf_free(&eo);
+				goto out;
+			}
+			mx_buf_free(&eo);
+		}
+		for (line = out.data; line != NULL && *line != '\0'; line = nl) {
+			nl = strchr(line, '\n');
+			if (nl != NULL)
+				*nl++ = '\0';
+			if (strlen(line) < 67 || line[64] != ' ')
+				continue;
+			if (mx_nameset_has(idx, line + 66, &k)) {
+				memcpy(recs[k]->digest, line, 64);
+				recs[k]->digest[64] = '\0';
+			}
+		}
+	}
+	rc = 0;
+	goto out;
+nomem:
+	mx_err_errno(err, ENOMEM, "malloc");
+out:
+	mx_nameset_free(idx);
+	mx_buf_free(&cmd);
+	mx_buf_free(&out);
+	free(hp);
+	return rc;
+}
+
+/* Progress ------------------------------------------------------------- */
+
+struct prog {
+	const struct mx_xfer_opts *o;
+	struct mx_xfer_progress p;
+	struct timespec t0, last;
+};
+
+static double
+secs_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+	    (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void
+prog_emit(struct prog *g, int force)
+{
+	double el;
+
+	if (g->o->progress == NULL)
+		return;
+	if (!force && secs_since(&g->last) < 0.2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &g->last);
+	el = secs_since(&g->t0);
+	g->p.rate = el > 0 ? (double)g->p.bytes_done / el : 0;
+	g->p.eta = g->p.rate > 0 ? (double)(g->p.bytes_total -
+	    (g->p.bytes_done < g->p.bytes_total ? g->p.bytes_done :
+	    g->p.bytes_total)) / g->p.rate : -1;
+	g->o->progress(g->o->progress_ctx, &g->p);
+}
+
+static void
+prog_state(struct prog *g, enum mx_xfer_state s)
+{
+	g->p.state = s;
+	prog_emit(g, 1);
+}
+
+/* Sinks ---------------------------------------------------------------- */
+
+struct sink {
+	struct mx_host *to;
+	char *dst;		/* Maildir path as the host sees it */
+	char *hdst;		/* ... as a command or this machine sees it */
+	uid_t uid;
+	gid_t gid;
+	int local;
+	/* local */
+	struct archive *disk;
+	int stagefd, dstfd, oldcwd;
+	/* remote */
+	struct archive *tw;
+	struct mx_stream *ts;
+	struct mx_err *werr;
+	uint64_t chunk, chunk_max;
+	/* current entry */
+	char path[PATH_MAX];
+	char name[PATH_MAX];
+	int existed;
+};
+
+static int
+local_sink_open(struct sink *k, struct mx_err *err)
+{
+	char stage[PATH_MAX];
+
+	k->stagefd = k->dstfd = k->oldcwd = -1;
+	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
+	/* This thread gets its own working directory, so that extraction
+	 * works on relative names (secure flags, no absolute paths) while
+	 * other users' workers do the same elsewhere. */
+	if (unshare(CLONE_FS) == -1)
+		return mx_err_errno(err, errno, "unshare(CLONE_FS)");
+	k->oldcwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	k->dstfd = open(k->hdst, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	k->stagefd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (k->dstfd == -1 || k->stagefd == -1)
+		return mx_err_errno(err, errno, _("%s: cannot open"), stage);
+	if (fchdir(k->stagefd) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot enter"), stage);
+	k->disk = archive_write_disk_new();
+	if (k->disk == NULL)
+		return mx_err_errno(err, ENOMEM, "archive_write_disk_new");
+	archive_write_disk_set_options(k->disk, ARCHIVE_EXTRACT_TIME |
+	    ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
+	    ARCHIVE_EXTRACT_NO_OVERWRITE | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+	    ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	    ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	return 0;
+}
+
+static ssize_t
+tw_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct sink *k = ctx;
+
+	(void)a;
+	if (mx_stream_write(k->ts, buf, len, k->werr) == -1)
+		return -1;
+	return (ssize_t)len;
+}
+
+static int
+remote_chunk_open(struct sink *k, struct mx_err *err)
+{
+	char stage[PATH_MAX];
+	const char *argv[] = { "tar", "--numeric-owner", "-xpf", "-", "-C",
+	    stage, NULL };
+
+	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
+	if (mx_host_exec_write(k->to, argv, &k->ts, err) == -1)
+		return -1;
+	k->werr = err;
+	k->tw = archive_write_new();
+	if (k->tw == NULL ||
+	    archive_write_set_format_pax_restricted(k->tw) != ARCHIVE_OK ||
+	    archive_write_open(k->tw, k, NULL, tw_write, NULL) != ARCHIVE_OK) {
+		mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
+		    k->tw ? archive_error_string(k->tw) : "");
+		return -1;
+	}
+	k->chunk = 0;
+	return 0;
+}
+
+/* Close the current tar x and move what it wrote into place. */
+static int
+remote_chunk_close(struct sink *k, struct mx_err *err)
+{
+	struct mx_buf eo = MX_BUF_INIT, cmd = MX_BUF_INIT;
+	int st = -1, r;
+	char stage[PATH_MAX];
+
+	if (k->tw == NULL)
+		return 0;
+	k->werr = err;
+	r = archive_write_close(k->tw);
+	archive_write_free(k->tw);
+	k->tw = NULL;
+	if (mx_stream_close(k->ts, &st, &eo, err) == -1) {
+		k->ts = NULL;
+		mx_buf_free(&eo);
+		return -1;
+	}
+	k->ts = NULL;
+	if (r != ARCHIVE_OK || st != 0) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: tar x failed (status %d): %s"),
+		    mx_host_name(k->to), st, eo.data ? eo.data : "");
+		mx_buf_free(&eo);
+		return -1;
+	}
+	mx_buf_free(&eo);
+	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
+	mx_buf_puts(&cmd, "cd ");
+	mx_shell_quote(&cmd, stage);
+	mx_buf_puts(&cmd, " && find . -type f -exec sh -c 'for f; do "
+	    "mv -n -- \"$f\" \"../$f\"; done' sh {} + && "
+	    "find . -type f -exec rm -f -- {} +");
+	r = run_script(k->to, cmd.data, NULL, err);
+	mx_buf_free(&cmd);
+	return r;
+}
+
+static int
+sink_begin(struct sink *k, const char *path, const char *name, uint64_t size,
+    int64_t mtime, struct mx_err *err)
+{
+	struct archive_entry *e;
+	int r;
+
+	snprintf(k->path, sizeof k->path, "%s", path);
+	snprintf(k->name, sizeof k->name, "%s", name);
+	k->existed = 0;
+	if (!k->local && k->tw == NULL && remote_chunk_open(k, err) == -1)
+		return -1;
+	e = archive_entry_new();
+	if (e == NULL)
+		return mx_err_errno(err, ENOMEM, "archive_entry_new");
+	archive_entry_set_pathname(e, k->local ? name : path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_uid(e, k->uid);
+	archive_entry_set_gid(e, k->gid);
+	archive_entry_set_size(e, (la_int64_t)size);
+	archive_entry_set_mtime(e, (time_t)mtime, 0);
+	k->werr = err;
+	if (k->local) {
+		/* A stage file left by an earlier pass is ours: replace it. */
+		unlinkat(k->stagefd, name, 0);
+		r = archive_write_header(k->disk, e);
+	} else {
+		r = archive_write_header(k->tw, e);
+	}
+	archive_entry_free(e);
+	if (r < ARCHIVE_WARN)
+		return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+		    mx_host_name(k->to), path, archive_error_string(k->local ?
+		    k->disk : k->tw));
+	return 0;
+}
+
+static int
+sink_data(struct sink *k, const void *p, size_t n, struct mx_err *err)
+{
+	la_ssize_t w;
+
+	k->werr = err;
+	w = archive_write_data(k->local ? k->disk : k->tw, p, n);
+	if (w < 0 || (size_t)w != n)
+		return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+		    mx_host_name(k->to), k->path, archive_error_string(k->local ?
+		    k->disk : k->tw));
+	if (!k->local)
+		k->chunk += n;
+	return 0;
+}
+
+static int
+sink_end(struct sink *k, struct mx_err *err)
+{
+	int r;
+
+	k->werr = err;
+	r = archive_write_finish_entry(k->local ? k->disk : k->tw);
+	if (r < ARCHIVE_WARN)
+		return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+		    mx_host_name(k->to), k->path, archive_error_string(k->local ?
+		    k->disk : k->tw));
+	if (!k->local) {
+		if (k->chunk >= k->chunk_max)
+			return remote_chunk_close(k, err);
+		return 0;
+	}
+	/* Into place, never over a file already there. */
+	if (renameat2(k->stagefd, k->name, k->dstfd, k->path,
+	    RENAME_NOREPLACE) == -1) {
+		if (errno == EEXIST) {
+			k->existed = 1;
+			unlinkat(k->stagefd, k->name, 0);
+			return 0;
+		}
+		return mx_err_errno(err, errno, _("%s: cannot move %s into place"),
+		    mx_host_name(k->to), k->path);
+	}
+	return 0;
+}
+
+static int
+sink_finish(struct sink *k, struct mx_err *err)
+{
+	if (k->local) {
+		if (k->stagefd != -1 && syncfs(k->stagefd) == -1)
+			return mx_err_errno(err, errno, _("%s: cannot sync"),
+			    k->hdst);
+		return 0;
+	}
+	return remote_chunk_close(k, err);
+}
+
+static void
+sink_free(struct sink *k)
+{
+	if (k->disk != NULL) {
+		archive_write_close(k->disk);
+		archive_write_free(k->disk);
+	}
+	if (k->tw != NULL) {
+		archive_write_free(k->tw);
+		k->tw = NULL;
+	}
+	if (k->ts != NULL)
+		mx_stream_close(k->ts, NULL, NULL, NULL);
+	if (k->oldcwd != -1) {
+		if (fchdir(k->oldcwd) == -1) {
+			/* nothing better to do: the thread ends soon */
+		}
+		close(k->oldcwd);
+	}
+	if (k->stagefd != -1)
+		close(k->stagefd);
+	if (k->dstfd != -1)
+		close(k->dstfd);
+}
+
+/* The source: tar streams read with libarchive ------------------------- */
+
+struct src {
+	struct mx_stream *s;
+	struct mx_err *err;
+	char buf[XBUF];
+};
+
+static la_ssize_t
+src_read(struct archive *a, void *ctx, const void **out)
+{
+	struct src *s = ctx;
+	ssize_t n;
+
+	n = mx_stream_read(s->s, s->buf, sizeof s->buf, s->err);
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", s->err->msg);
+		return -1;
+	}
+	*out = s->buf;
+	return n;
+}
+
+struct job {
+	struct mx_host *from, *to;
+	const struct mx_xfer_user *u;
+	const struct mx_xfer_opts *o;
+	struct mx_xfer_result *r;
+	struct listing src, dst;
+	struct mx_nameset *want;	/* keys to copy */
+	size_t *copied;			/* src indexes copied in this pass */
+	size_t ncopied, capcopied;
+	struct sink sink;
+	struct prog prog;
+	char *srcpath;			/* as the source host's commands see it */
+	EVP_MD_CTX *md;
+	uint64_t report_lines;
+	int is_mbox;
+};
+
+static void
+report(struct job *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+report(struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->report_lines++;
+	if (j->report_lines > REPORT_MAX) {
+		if (j->report_lines == REPORT_MAX + 1)
+			mx_buf_puts(&j->r->report, _("  ... (more lines left out)\n"));
+		return;
+	}
+	mx_buf_puts(&j->r->report, "  ");
+	va_start(ap, fmt);
+	mx_buf_vprintf(&j->r->report, fmt, ap);
+	va_end(ap);
+	mx_buf_puts(&j->r->report, "\n");
+}
+
+/* Check an entry's path: 1 a message to copy, 0 to pass over quietly,
+ * -1 refused (hostile or odd; reported). */
+static int
+check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
+    const char **name, char *key, size_t klen)
+{
+	const char *p = archive_entry_pathname(e), *c;
+	char folder[PATH_MAX];
+	mode_t type = archive_entry_filetype(e);
+
+	if (p == NULL)
+		return -1;
+	while (p[0] == '.' && p[1] == '/')
+		p++, p++;
+	while (*p == '/' && p[1] == '/')
+		p++;
+	if (p[0] == '/') {
+		report(j, _("refused (absolute path): %s"), p);
+		return -1;
+	}
+	for (c = p; c != NULL; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL)
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0')) {
+			report(j, _("refused (\"..\" in the path): %s"), p);
+			return -1;
+		}
+	if (archive_entry_hardlink(e) != NULL) {
+		report(j, _("refused (hard link): %s"), p);
+		return -1;
+	}
+	if (type == AE_IFDIR || p[0] == '\0' || strcmp(p, ".") == 0)
+		return 0;
+	if (type == AE_IFLNK) {
+		report(j, _("refused (symbolic link): %s"), p);
+		return -1;
+	}
+	if (type != AE_IFREG) {
+		report(j, _("refused (device or special file): %s"), p);
+		return -1;
+	}
+	if (snprintf(path, plen, "%s", p) >= (int)plen)
+		return 0;
+	if (msg_path(path, key, klen, folder, sizeof folder, name) == -1)
+		return 0;
+	if (mx_nameset_has(j->want, key, NULL))
+		return 1;
+	/* Arrived after the listing and not on the target: take it too. */
+	if (listing_get(&j->src, key) == NULL && listing_get(&j->dst, key) == NULL)
+		return 1;
+	return 0;
+}
+
+static int
+copy_entry(struct job *j, struct archive *a, struct archive_entry *e,
+    const char *path, const char *name, const char *key, struct mx_err *err)
+{
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	unsigned int dl, i;
+	char buf[XBUF];
+	la_ssize_t n;
+	uint64_t size = (uint64_t)archive_entry_size(e), got = 0;
+	struct rec *r;
+
+	if (sink_begin(&j->sink, path, name, size,
+	    (int64_t)archive_entry_mtime(e), err) == -1)
+		return -1;
+	EVP_DigestInit_ex(j->md, EVP_sha256(), NULL);
+	while ((n = archive_read_data(a, buf, sizeof buf)) > 0) {
+		EVP_DigestUpdate(j->md, buf, (size_t)n);
+		if (sink_data(&j->sink, buf, (size_t)n, err) == -1)
+			return -1;
+		got += (uint64_t)n;
+		j->prog.p.bytes_done += (uint64_t)n;
+		prog_emit(&j->prog, 0);
+	}
+	if (n < 0)
+		return mx_err_set(err, MX_E_IO, _("%s: reading %s from the tar "
+		    "stream: %s"), mx_host_name(j->from), path,
+		    archive_error_string(a));
+	if (sink_end(&j->sink, err) == -1)
+		return -1;
+	EVP_DigestFinal_ex(j->md, dg, &dl);
+	if (j->sink.existed) {
+		j->r->skipped++;
+		return 0;
+	}
+	/* Remember what was copied, with its digest, for verification. */
+	r = listing_get(&j->src, key);
+	if (r == NULL) {
+		if (listing_add(&j->src, path, got, (int64_t)archive_entry_mtime(e),
+		    err) == -1)
+			return -1;
+		r = listing_get(&j->src, key);
+		if (r == NULL)
+			return 0;
+	}
+	for (i = 0; i < 32; i++)
+		snprintf(r->digest + 2 * i, 3, "%02x", dg[i]);
+	if (j->ncopied == j->capcopied) {
+		size_t cap = j->capcopied ? j->capcopied * 2 : 64;
+		size_t *v = realloc(j->copied, cap * sizeof *v);
+
+		if (v == NULL)
+			return mx_err_errno(err, ENOMEM, "malloc");
+		j->copied = v;
+		j->capcopied = cap;
+	}
+	/* An index: the listing may grow and move. */
+	j->copied[j->ncopied++] = (size_t)(r - j->src.v);
+	mx_nameset_add(j->want, key, 0);
+	j->r->copied_msgs++;
+	j->r->copied_bytes += got;
+	j->prog.p.msgs_done++;
+	prog_emit(&j->prog, 0);
+	return 0;
+}
+
+/* Read one tar stream from the source and copy what is wanted. */
+static int
+read_stream(struct job *j, const char *const argv[], struct mx_err *err)
+{
+	struct src *s;
+	struct archive *a;
+	struct archive_entry *e;
+	struct mx_buf eo = MX_BUF_INIT;
+	char path[PATH_MAX], key[PATH_MAX];
+	const char *name;
+	int r, st = -1, rc = -1, c;
+
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	s->err = err;
+	if (mx_host_exec_read(j->from, argv, &s->s, err) == -1) {
+		free(s);
+		return -1;
+	}
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open(a, s, NULL, src_read, NULL) != ARCHIVE_OK) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: not a tar stream: %s"),
+		    mx_host_name(j->from), archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		c = check_entry(j, e, path, sizeof path, &name, key, sizeof key);
+		if (c == -1)
+			j->r->refused++;
+		if (c != 1)
+			continue;	/* data skipped by the next header */
+		if (copy_entry(j, a, e, path, name, key, err) == -1)
+			goto out;
+	}
+	if (r != ARCHIVE_EOF) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: the tar stream broke off: %s"),
+		    mx_host_name(j->from), archive_error_string(a));
+		goto out;
+	}
+	rc = 0;
+out:
+	archive_read_free(a);
+	if (mx_stream_close(s->s, &st, &eo, rc == 0 ? err : NULL) == -1)
+		rc = -1;
+	else if (rc == 0 && st != 0 && st != 1) {
+		/* GNU tar: 1 = some file changed or vanished while read
+		 * (a client on the old host); verification decides. */
+		mx_err_set(err, MX_E_REMOTE, _("%s: tar c failed (status %d): %s"),
+		    mx_host_name(j->from), st, eo.data ? eo.data : "");
+		rc = -1;
+	}
+	mx_buf_free(&eo);
+	free(s);
+	return rc;
+}
+
+/* Copy the planned messages: one stream of the whole Maildir when most
+ * is missing, else streams naming the missing files. */
+static int
+copy_planned(struct job *j, size_t nwant, struct mx_err *err)
+{
+	const char **argv;
+	size_t i, n, bytes, k;
+	int rc = 0;
+
+	if (nwant * 2 > j->src.n) {
+		const char *full[] = { "tar", "cf", "-", "-C", j->srcpath, ".",
+		    NULL };
+
+		return read_stream(j, full, err);
+	}
+	argv = calloc(j->src.n + 8, sizeof *argv);
+	if (argv == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	i = 0;
+	while (rc == 0 && i < j->src.n) {
+		n = 0;
+		argv[n++] = "tar";
+		argv[n++] = "cf";
+		argv[n++] = "-";
+		argv[n++] = "-C";
+		argv[n++] = j->srcpath;
+		argv[n++] = "--";
+		k = n;
+		for (bytes = 0; i < j->src.n && bytes < CHUNK_ARGS; i++) {
+			if (!mx_nameset_has(j->want, j->src.v[i].key, NULL))
+				continue;
+			argv[n++] = j->src.v[i].path;
+			bytes += strlen(j->src.v[i].path) + 3;
+		}
+		argv[n] = NULL;
+		if (n > k)
+			rc = read_stream(j, argv, err);
+	}
+	free(argv);
+	return rc;
+}
+
+/* Target preparation: the Maildir, its folders, the stage. */
+static void
+mk_dir(struct mx_buf *sc, const char *base, const char *folder,
+    const char *sub)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof p, "%s%s%s%s", base, folder[0] ? "/" : "", folder,
+	    sub);
+	mx_buf_puts(sc, "mk ");
+	mx_shell_quote(sc, p);
+	mx_buf_puts(sc, "; ");
+}
+
+static int
+prepare_target(struct job *j, struct mx_err *err)
+{
+	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
+	struct mx_buf sc = MX_BUF_INIT;
+	struct mx_nameset *seen;
+	char folder[PATH_MAX], key[PATH_MAX], p[PATH_MAX], own[64];
+	const char *name;
+	size_t i, d;
+	int rc;
+
+	seen = mx_nameset_new();
+	if (seen == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	snprintf(own, sizeof own, "%lu:%lu", (unsigned long)j->sink.uid,
+	    (unsigned long)j->sink.gid);
+	mx_buf_printf(&sc, "set -e; umask 077; mk() { [ -d \"$1\" ] || "
+	    "{ mkdir -p -m 700 \"$1\"; chown %s \"$1\"; }; }; ", own);
+	for (d = 0; d < 4; d++)
+		mk_dir(&sc, j->sink.hdst, "", subs[d]);
+	for (i = 0; i < j->src.n; i++) {
+		if (!mx_nameset_has(j->want, j->src.v[i].key, NULL) ||
+		    msg_path(j->src.v[i].path, key, sizeof key, folder,
+		    sizeof folder, &name) == -1 || folder[0] == '\0' ||
+		    mx_nameset_add(seen, folder, 0) != 1)
+			continue;
+		for (d = 0; d < 4; d++)
+			mk_dir(&sc, j->sink.hdst, folder, subs[d]);
+		{
+			struct mx_buf mf = MX_BUF_INIT;
+
+			mx_buf_printf(&mf, "%s/%s/maildirfolder", j->sink.hdst,
+			    folder);
+			mx_buf_puts(&sc, "[ -e ");
+			mx_shell_quote(&sc, mf.data);
+			mx_buf_puts(&sc, " ] || { : > ");
+			mx_shell_quote(&sc, mf.data);
+			mx_buf_printf(&sc, "; chown %s ", own);
+			mx_shell_quote(&sc, mf.data);
+			mx_buf_puts(&sc, "; }; ");
+			mx_buf_free(&mf);
+		}
+	}
+	snprintf(p, sizeof p, "%s/%s", j->sink.hdst, MX_STAGE);
+	mx_buf_puts(&sc, "rm -rf ");
+	mx_shell_quote(&sc, p);
+	mx_buf_puts(&sc, "; mkdir -m 700 ");
+	mx_shell_quote(&sc, p);
+	mx_buf_printf(&sc, "; chown %s ", own);
+	mx_shell_quote(&sc, p);
+	rc = run_script(j->to, sc.data, NULL, err);
+	mx_buf_free(&sc);
+	mx_nameset_free(seen);
+	return rc;
+}
+
+static int
+remove_stage(struct job *j, struct mx_err *err)
+{
+	struct mx_buf sc = MX_BUF_INIT;
+	char stage[PATH_MAX];
+	int rc;
+
+	snprintf(stage, sizeof stage, "%s/%s", j->sink.hdst, MX_STAGE);
+	mx_buf_puts(&sc, "rm -rf ");
+	mx_shell_quote(&sc, stage);
+	rc = run_script(j->to, sc.data, NULL, err);
+	mx_buf_free(&sc);
+	return rc;
+}
+
+/* maildirsize: keep the definition line, one line of totals. */
+static int
+fix_quota(struct job *j, struct mx_err *err)
+{
+	struct mx_buf old = MX_BUF_INIT, nw = MX_BUF_INIT;
+	struct mx_mdname mn;
+	struct mx_stat st;
+	char path[PATH_MAX];
+	const char *slash;
+	uint64_t bytes = 0;
+	size_t i;
+	int rc = -1;
+
+	snprintf(path, sizeof path, "%s/maildirsize", j->u->dst);
+	if (mx_host_stat(j->to, path, &st, err) == -1)
+		return -1;
+	if (!st.exists)
+		return 0;
+	if (mx_host_read_file(j->to, path, &old, err) == -1)
+		goto out;
+	for (i = 0; i < j->dst.n; i++) {
+		slash = strrchr(j->dst.v[i].path, '/');
+		if (mx_maildir_parse_name(slash ? slash + 1 : j->dst.v[i].path,
+		    &mn) == 0 && mn.has_size)
+			bytes += mn.size;
+		else
+			bytes += j->dst.v[i].size;
+	}
+	mx_buf_append(&nw, old.data ? old.data : "",
+	    old.data ? strcspn(old.data, "\n") : 0);
+	mx_buf_printf(&nw, "\n%" PRIu64 " %zu\n", bytes, j->dst.n);
+	rc = mx_host_write_file(j->to, path, nw.data, nw.len, 0600, j->sink.uid,
+	    j->sink.gid, 1, err);
+out:
+	mx_buf_free(&old);
+	mx_buf_free(&nw);
+	return rc;
+}
+
+/* Verification ----------------------------------------------------------- */
+
+static int
+verify(struct job *j, int all_digests, struct mx_err *err)
+{
+	struct listing s2, d2;
+	struct rec **sv = NULL, **dv = NULL, *s, *d;
+	size_t i, n = 0;
+	int rc = -1;
+
+	memset(&s2, 0, sizeof s2);
+	memset(&d2, 0, sizeof d2);
+	if (listing_init(&s2, err) == -1 || listing_init(&d2, err) == -1)
+		goto out;
+	if (list_tree(j->from, j->u->src, &s2, err) == -1 ||
+	    list_tree(j->to, j->u->dst, &d2, err) == -1)
+		goto out;
+	j->r->src_msgs = s2.n;
+	j->r->src_bytes = s2.bytes;
+	j->r->dst_msgs = d2.n;
+	j->r->dst_bytes = d2.bytes;
+	sv = calloc(s2.n + j->ncopied + 1, sizeof *sv);
+	dv = calloc(s2.n + j->ncopied + 1, sizeof *dv);
+	if (sv == NULL || dv == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	for (i = 0; i < s2.n; i++) {
+		s = &s2.v[i];
+		d = listing_get(&d2, s->key);
+		if (d == NULL) {
+			report(j, _("missing on the target: %s"), s->path);
+			j->r->mismatched++;
+			continue;
+		}
+		if (d->size != s->size) {
+			report(j, _("size differs: %s (%" PRIu64 " bytes) and %s "
+			    "(%" PRIu64 " bytes)"), s->path, s->size, d->path,
+			    d->size);
+			j->r->mismatched++;
+			continue;
+		}
+		if (all_digests) {
+			sv[n] = s;
+			dv[n++] = d;
+		}
+	}
+	if (!all_digests) {
+		/* Messages copied in this pass: the stream's digest. */
+		for (i = 0; i < j->ncopied; i++) {
+			s = &j->src.v[j->copied[i]];
+			d = listing_get(&d2, s->key);
+			if (d == NULL || d->size != s->size)
+				continue;	/* reported above or gone */
+			sv[n] = s;
+			dv[n++] = d;
+		}
+	} else if (digest_files(j->from, j->u->src, sv, n, err) == -1) {
+		goto out;
+	}
+	if (digest_files(j->to, j->u->dst, dv, n, err) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (sv[i]->digest[0] == '\0' ||
+		    strcmp(sv[i]->digest, dv[i]->digest) != 0) {
+			report(j, _("content differs (SHA-256): %s"), dv[i]->path);
+			j->r->mismatched++;
+		}
+	j->r->verified = j->r->mismatched == 0;
+	/* The target listing after the pass, for maildirsize. */
+	listing_free(&j->dst);
+	j->dst = d2;
+	memset(&d2, 0, sizeof d2);
+	rc = 0;
+out:
+	free(sv);
+	free(dv);
+	listing_free(&s2);
+	if (d2.idx != NULL || d2.v != NULL)
+		listing_free(&d2);
+	return rc;
+}
+
+/* Owner --------------------------------------------------------------- */
+
+static int
+resolve_owner(struct job *j, struct mx_err *err)
+{
+	struct mx_stat st;
+	char parent[PATH_MAX], *sl;
+
+	j->sink.uid = j->u->uid;
+	j->sink.gid = j->u->gid;
+	if (j->u->uid != (uid_t)-1 && j->u->gid != (gid_t)-1)
+		return 0;
+	if (mx_host_stat(j->to, j->u->dst, &st, err) == -1)
+		return -1;
+	if (!st.exists) {
+		snprintf(parent, sizeof parent, "%s", j->u->dst);
+		sl = strrchr(parent, '/');
+		if (sl != NULL && sl != parent)
+			*sl = '\0';
+		if (mx_host_stat(j->to, parent, &st, err) == -1)
+			return -1;
+		if (!st.exists)
+			return mx_err_set(err, MX_E_NOTFOUND, _("%s: neither %s "
+			    "nor its parent exists: create the account first or "
+			    "give its uid and gid"), mx_host_name(j->to),
+			    j->u->dst);
+	}
+	if (j->sink.uid == (uid_t)-1)
+		j->sink.uid = st.uid;
+	if (j->sink.gid == (gid_t)-1)
+		j->sink.gid = st.gid;
+	return 0;
+}
+
+/* mbox source: convert into a spool Maildir on this machine. ------------ */
+
+struct mbox_rd {
+	struct mx_stream *s;
+};
+
+static ssize_t
+mbox_stream_read(void *ctx, void *buf, size_t len, struct mx_err *err)
+{
+	struct mbox_rd *m = ctx;
+
+	return mx_stream_read(m->s, buf, len, err);
+}
+
+struct dmg_ctx {
+	struct job *j;
+};
+
+static void
+mbox_damage(void *ctx, uint64_t off, const char *what)
+{
+	struct dmg_ctx *d = ctx;
+
+	report(d->j, _("mbox %s: byte offset %" PRIu64 ": %s"), d->j->u->src,
+	    off, what);
+}
+
+static int
+convert_mbox(struct job *j, const char *spool, struct mx_err *err)
+{
+	struct mx_mbox_conv_opts co;
+	struct mx_mbox_conv_stats cs;
+	struct mbox_rd rd;
+	struct dmg_ctx dc = { j };
+	struct mx_buf host = MX_BUF_INIT, eo = MX_BUF_INIT;
+	const char *un[] = { "uname", "-n", NULL };
+	const char *cat[] = { "cat", "--", j->srcpath, NULL };
+	int st = -1, rc;
+
+	memset(&co, 0, sizeof co);
+	co.format = j->o->mbox_format;
+	co.uid = (uid_t)-1;
+	co.gid = (gid_t)-1;
+	/* Names carry the old host's name: the same on every run. */
+	if (mx_host_run(j->from, un, NULL, 0, &host, NULL, &st, err) == 0 &&
+	    st == 0 && host.data != NULL) {
+		host.data[strcspn(host.data, "\n")] = '\0';
+		co.host = host.data;
+	}
+	if (mx_host_exec_read(j->from, cat, &rd.s, err) == -1) {
+		mx_buf_free(&host);
+		return -1;
+	}
+	rc = mx_mbox_to_maildir(mbox_stream_read, &rd, spool, &co, mbox_damage,
+	    &dc, &cs, err);
+	if (mx_stream_close(rd.s, &st, &eo, rc == 0 ? err : NULL) == -1)
+		rc = -1;
+	else if (rc == 0 && st != 0)
+		rc = mx_err_set(err, MX_E_REMOTE, _("%s: reading %s failed: %s"),
+		    mx_host_name(j->from), j->u->src, eo.data ? eo.data : "");
+	j->r->damaged = cs.damaged;
+	mx_buf_free(&host);
+	mx_buf_free(&eo);
+	return rc;
+}
+
+/* Plesk's @attachments beside the Maildir: the whole tree, modes kept,
+ * owners remapped, files already on the target left alone. ------------- */
+
+struct attw {
+	struct mx_stream *s;
+	struct mx_err *err;
+};
+
+static ssize_t
+att_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct attw *w = ctx;
+
+	(void)a;
+	if (mx_stream_write(w->s, buf, len, w->err) == -1)
+		return -1;
+	return (ssize_t)len;
+}
+
+static int
+att_path_ok(const char *p)
+{
+	const char *c;
+
+	if (strncmp(p, "@attachments", 12) != 0 || (p[12] != '/' && p[12] != '\0'))
+		return 0;
+	for (c = p; c != NULL; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL)
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+			return 0;
+	return 1;
+}
+
+static int
+copy_attachments(struct job *j, struct mx_err *err)
+{
+	char sparent[PATH_MAX], dparent[PATH_MAX], *sl, *hs = NULL, *hd = NULL;
+	char buf[XBUF];
+	struct mx_stat st;
+	struct mx_stream *in = NULL;
+	struct archive *a = NULL, *w = NULL;
+	struct archive_entry *e;
+	struct attw aw = { NULL, err };
+	struct src *sr = NULL;
+	struct mx_buf eo = MX_BUF_INIT;
+	la_ssize_t n;
+	uint64_t files = 0;
+	int r, rc = -1, status = -1;
+
+	snprintf(sparent, sizeof sparent, "%s", j->u->src);
+	snprintf(dparent, sizeof dparent, "%s", j->u->dst);
+	if ((sl = strrchr(sparent, '/')) == NULL || sl == sparent)
+		return 0;
+	*sl = '\0';
+	if ((sl = strrchr(dparent, '/')) == NULL || sl == dparent)
+		return 0;
+	*sl = '\0';
+	{
+		char ap[PATH_MAX + 16];
+
+		snprintf(ap, sizeof ap, "%s/@attachments", sparent);
+		if (mx_host_stat(j->from, ap, &st, err) == -1)
+			return -1;
+		if (!st.exists || !st.is_dir || st.is_link)
+			return 0;
+	}
+	hs = mx_host_path(j->from, sparent);
+	hd = mx_host_path(j->to, dparent);
+	if (hs == NULL || hd == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	{
+		const char *rd[] = { "tar", "cf", "-", "-C", hs, "@attachments",
+		    NULL };
+		const char *wr[] = { "tar", "--numeric-owner", "--skip-old-files",
+		    "-xpf", "-", "-C", hd, NULL };
+
+		if (mx_host_exec_read(j->from, rd, &in, err) == -1 ||
+		    mx_host_exec_write(j->to, wr, &aw.s, err) == -1)
+			goto out;
+	}
+	sr = calloc(1, sizeof *sr);
+	a = archive_read_new();
+	w = archive_write_new();
+	if (sr == NULL || a == NULL || w == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	sr->s = in;
+	sr->err = err;
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_write_set_format_pax_restricted(w);
+	if (archive_read_open(a, sr, NULL, src_read, NULL) != ARCHIVE_OK ||
+	    archive_write_open(w, &aw, NULL, att_write, NULL) != ARCHIVE_OK) {
+		mx_err_set(err, MX_E_IO, _("@attachments: %s"),
+		    archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		const char *p = archive_entry_pathname(e);
+		mode_t t = archive_entry_filetype(e);
+
+		if (p == NULL || !att_path_ok(p) || (t != AE_IFREG && t != AE_IFDIR) ||
+		    archive_entry_hardlink(e) != NULL) {
+			report(j, _("refused in @attachments: %s"), p ? p : "?");
+			j->r->refused++;
+			continue;
+		}
+		archive_entry_set_uid(e, j->sink.uid);
+		archive_entry_set_gid(e, j->sink.gid);
+		archive_entry_set_uname(e, NULL);
+		archive_entry_set_gname(e, NULL);
+		if (archive_write_header(w, e) < ARCHIVE_WARN)
+			goto werr;
+		if (t == AE_IFREG) {
+			files++;
+			while ((n = archive_read_data(a, buf, sizeof buf)) > 0)
+				if (archive_write_data(w, buf, (size_t)n) != n)
+					goto werr;
+			if (n < 0) {
+				mx_err_set(err, MX_E_IO, _("@attachments: %s"),
+				    archive_error_string(a));
+				goto out;
+			}
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		mx_err_set(err, MX_E_REMOTE, _("@attachments: the tar stream broke "
+		    "off: %s"), archive_error_string(a));
+		goto out;
+	}
+	if (archive_write_close(w) != ARCHIVE_OK)
+		goto werr;
+	rc = 0;
+	goto out;
+werr:
+	mx_err_set(err, MX_E_IO, _("@attachments: cannot write: %s"),
+	    archive_error_string(w));
+out:
+	if (a != NULL)
+		archive_read_free(a);
+	if (w != NULL)
+		archive_write_free(w);
+	if (in != NULL)
+		mx_stream_close(in, NULL, NULL, NULL);
+	if (aw.s != NULL) {
+		if (mx_stream_close(aw.s, &status, &eo, rc == 0 ? err : NULL) == -1)
+			rc = -1;
+		else if (rc == 0 && status != 0)
+			rc = mx_err_set(err, MX_E_REMOTE, _("%s: tar x of @attachments "
+			    "failed: %s"), mx_host_name(j->to), eo.data ? eo.data : "");
+	}
+	if (rc == 0 && files > 0)
+		report(j, _("@attachments: %" PRIu64 " files copied or already "
+		    "there"), files);
+	mx_buf_free(&eo);
+	free(sr);
+	free(hs);
+	free(hd);
+	return rc;
+}
+
+/* One user ---------------------------------------------------------------- */
+
+static int
+journal_add(const struct mx_xfer_opts *o, const char *user, const char *ev,
+    const char *detail)
+{
+	return mx_journal_add(o->journal, user, ev, detail, NULL);
+}
+
+static int
+run_job(struct job *j, struct mx_err *err)
+{
+	size_t i, nwant = 0;
+	uint64_t wbytes = 0;
+
+	prog_state(&j->prog, MX_XS_LISTING);
+	if (listing_init(&j->src, err) == -1 || listing_init(&j->dst, err) == -1)
+		return -1;
+	j->want = mx_nameset_new();
+	j->md = EVP_MD_CTX_new();
+	if (j->want == NULL || j->md == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	if (list_tree(j->from, j->u->src, &j->src, err) == -1)
+		return -1;
+	if (list_tree(j->to, j->u->dst, &j->dst, err) == -1)
+		return -1;
+	for (i = 0; i < j->src.n; i++) {
+		if (listing_get(&j->dst, j->src.v[i].key) != NULL) {
+			j->r->skipped++;
+			continue;
+		}
+		if (mx_nameset_add(j->want, j->src.v[i].key, 0) == -1)
+			return mx_err_errno(err, ENOMEM, "malloc");
+		nwant++;
+		wbytes += j->src.v[i].size;
+	}
+	j->r->src_msgs = j->src.n;
+	j->r->src_bytes = j->src.bytes;
+	j->prog.p.msgs_total = nwant;
+	j->prog.p.bytes_total = wbytes;
+	if (j->o->verify_only) {
+		prog_state(&j->prog, MX_XS_VERIFYING);
+		j->r->skipped = 0;
+		return verify(j, 1, err);
+	}
+	if (j->o->dry_run) {
+		j->r->copied_msgs = nwant;
+		j->r->copied_bytes = wbytes;
+		j->r->verified = 0;
+		return 0;
+	}
+	if (resolve_owner(j, err) == -1)
+		return -1;
+	prog_state(&j->prog, MX_XS_COPYING);
+	if (prepare_target(j, err) == -1)
+		return -1;
+	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
+	j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
+	    REMOTE_CHUNK;
+	if (j->sink.local && local_sink_open(&j->sink, err) == -1)
+		return -1;
+	if (nwant > 0 && copy_planned(j, nwant, err) == -1)
+		return -1;
+	if (sink_finish(&j->sink, err) == -1)
+		return -1;
+	if (remove_stage(j, err) == -1)
+		return -1;
+	if (!j->is_mbox && copy_attachments(j, err) == -1)
+		return -1;
+	prog_state(&j->prog, MX_XS_VERIFYING);
+	if (verify(j, 0, err) == -1)
+		return -1;
+	if (fix_quota(j, err) == -1)
+		return -1;
+	return 0;
+}
+
+int
+mx_transfer_user(struct mx_host *from, struct mx_host *to,
+    const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *r, struct mx_err *err)
+{
+	struct mx_xfer_user mu;
+	struct mx_host *spoolhost = NULL;
+	struct mx_stat st;
+	struct job j;
+	char spool[PATH_MAX] = "", detail[256];
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	memset(&j, 0, sizeof j);
+	mx_err_clear(err);
+	j.from = from;
+	j.to = to;
+	j.u = u;
+	j.o = o;
+	j.r = r;
+	j.sink.to = to;
+	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
+	j.prog.o = o;
+	j.prog.p.user = u->name;
+	clock_gettime(CLOCK_MONOTONIC, &j.prog.t0);
+	j.prog.last = j.prog.t0;
+	if (o->journal != NULL && o->state_dir != NULL) {
+		char ev[32];
+
+		if (mx_journal_last(o->state_dir, u->name, ev, sizeof ev, NULL, 0,
+		    NULL) == 0 && strcmp(ev, "start") == 0)
+			report(&j, _("resuming after an interrupted pass: the stage "
+			    "is cleared and what is missing copied"));
+	}
+	journal_add(o, u->name, "start", "");
+	j.srcpath = mx_host_path(from, u->src);
+	j.sink.dst = strdup(u->dst);
+	j.sink.hdst = mx_host_path(to, u->dst);
+	if (j.srcpath == NULL || j.sink.dst == NULL || j.sink.hdst == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	if (mx_host_stat(from, u->src, &st, err) == -1)
+		goto out;
+	if (!st.exists) {
+		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
+		    mx_host_name(from), u->src);
+		goto out;
+	}
+	if (st.is_reg) {
+		/* An mbox: convert it on this machine, then move the result. */
+		prog_state(&j.prog, MX_XS_CONVERTING);
+		if (o->state_dir != NULL)
+			snprintf(spool, sizeof spool, "%s/spool/%s", o->state_dir,
+			    u->name);
+		else
+			snprintf(spool, sizeof spool, "/tmp/mxmove-spool.%ld.%s",
+			    (long)getpid(), u->name);
+		{
+			struct mx_buf rm = MX_BUF_INIT;
+
+			mx_buf_puts(&rm, "rm -rf ");
+			mx_shell_quote(&rm, spool);
+			mx_buf_puts(&rm, " && mkdir -p ");
+			mx_shell_quote(&rm, spool);
+			if (mx_host_open(&spoolhost, "local:", NULL, NULL, err) == -1 ||
+			    run_script(spoolhost, rm.data, NULL, err) == -1) {
+				mx_buf_free(&rm);
+				goto out;
+			}
+			mx_buf_free(&rm);
+		}
+		strncat(spool, "/Maildir", sizeof spool - strlen(spool) - 1);
+		if (convert_mbox(&j, spool, err) == -1)
+			goto out;
+		j.is_mbox = 1;
+		mu = *u;
+		mu.src = spool;
+		j.u = &mu;
+		j.from = spoolhost;
+		free(j.srcpath);
+		j.srcpath = strdup(spool);
+		if (j.srcpath == NULL) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+	}
+	if (run_job(&j, err) == -1)
+		goto out;
+	if (!o->dry_run && !r->verified) {
+		mx_err_set(err, MX_E_GENERIC, P_("%s: %" PRIu64 " message does not "
+		    "match on the target", "%s: %" PRIu64 " messages do not match "
+		    "on the target", r->mismatched), u->name, r->mismatched);
+		goto out;
+	}
+	rc = 0;
+out:
+	sink_free(&j.sink);
+	if (spoolhost != NULL && spool[0] != '\0') {
+		struct mx_buf rm = MX_BUF_INIT;
+		char *sl;
+
+		sl = strrchr(spool, '/');
+		if (sl != NULL)
+			*sl = '\0';
+		mx_buf_puts(&rm, "rm -rf ");
+		mx_shell_quote(&rm, spool);
+		run_script(spoolhost, rm.data, NULL, NULL);
+		mx_buf_free(&rm);
+	}
+	mx_host_close(spoolhost);
+	r->state = rc == 0 ? MX_XS_DONE : MX_XS_FAILED;
+	if (rc == -1)
+		r->err = *err;
+	snprintf(detail, sizeof detail, "%" PRIu64 " %" PRIu64 " %" PRIu64,
+	    r->copied_msgs, r->src_msgs, r->mismatched);
+	journal_add(o, u->name, rc == 0 ? "done" : "failed",
+	    rc == 0 ? detail : err->msg);
+	j.prog.p.state = r->state;
+	prog_emit(&j.prog, 1);
+	listing_free(&j.src);
+	listing_free(&j.dst);
+	mx_nameset_free(j.want);
+	EVP_MD_CTX_free(j.md);
+	free(j.copied);
+	free(j.srcpath);
+	free(j.sink.dst);
+	free(j.sink.hdst);
+	return rc;
+}
+
+/* Several users ----------------------------------------------------------- */
+
+struct pool {
+	const char *from, *to;
+	const struct mx_host_opts *hopts;
+	const struct mx_xfer_user *users;
+	size_t n, next;
+	const struct mx_xfer_opts *o;
+	struct mx_xfer_result *results;
+	pthread_mutex_t mu;
+	int failed;
+};
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+	struct mx_host *from = NULL, *to = NULL;
+	struct mx_err err;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			break;
+		mx_err_clear(&err);
+		if ((from == NULL && mx_host_open(&from, p->from, p->hopts, NULL,
+		    &err) == -1) || (to == NULL && mx_host_open(&to, p->to,
+		    p->hopts, NULL, &err) == -1)) {
+			memset(&p->results[i], 0, sizeof p->results[i]);
+			p->results[i].state = MX_XS_FAILED;
+			p->results[i].err = err;
+		} else if (mx_transfer_user(from, to, &p->users[i], p->o,
+		    &p->results[i], &err) == 0) {
+			continue;
+		}
+		pthread_mutex_lock(&p->mu);
+		p->failed++;
+		pthread_mutex_unlock(&p->mu);
+	}
+	mx_host_close(from);
+	mx_host_close(to);
+	return NULL;
+}
+
+int
+mx_transfer_all(const char *from, const char *to,
+    const struct mx_host_opts *hopts, const struct mx_xfer_user *users,
+    size_t n, int jobs, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *results, struct mx_err *err)
+{
+	struct mx_xfer_opts oj = *o;
+	struct mx_journal *jn = NULL;
+	struct pool p;
+	pthread_t *t;
+	int i, started = 0;
+
+	if (oj.journal == NULL && oj.state_dir != NULL && !oj.dry_run) {
+		if (mx_journal_open(&jn, oj.state_dir, err) == -1)
+			return -1;
+		oj.journal = jn;
+	}
+	o = &oj;
+
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > n)
+		jobs = n > 0 ? (int)n : 1;
+	memset(&p, 0, sizeof p);
+	p.from = from;
+	p.to = to;
+	p.hopts = hopts;
+	p.users = users;
+	p.n = n;
+	p.o = o;
+	p.results = results;
+	pthread_mutex_init(&p.mu, NULL);
+	t = calloc((size_t)jobs, sizeof *t);
+	if (t == NULL) {
+		mx_journal_close(jn);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	for (i = 0; i < jobs; i++) {
+		if (pthread_create(&t[i], NULL, worker, &p) != 0)
+			break;
+		started++;
+	}
+	if (started == 0) {
+		free(t);
+		mx_journal_close(jn);
+		pthread_mutex_destroy(&p.mu);
+		return mx_err_set(err, MX_E_GENERIC, _("cannot start a worker thread"));
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	mx_journal_close(jn);
+	pthread_mutex_destroy(&p.mu);
+	return p.failed;
+}
