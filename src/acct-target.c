@@ -872,11 +872,9 @@ mx_script_render(const struct mx_script *s, int mask_secrets,
 		mx_buf_printf(out, "# %s\n", st->label);
 		if (st->refused != NULL) {
 			mx_buf_printf(out, "# refused: %s\n", st->refused);
-			mx_buf_puts(out, "echo ");
-			mx_shell_quote(out, "refused: ");
-			mx_buf_puts(out, "");
+			mx_buf_puts(out, "echo refused: ");
 			mx_shell_quote(out, st->label);
-			mx_buf_puts(out, " >&2\n\n");
+			mx_buf_puts(out, " >&2\nmx_failed=1\n\n");
 			continue;
 		}
 		if (st->check != NULL) {

@@ -118,3 +118,4 @@ TESTS += tests/unit/test-mta-sendmail
 SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/accounts/create-system.sh
