@@ -119,3 +119,4 @@ SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/accounts/create-system.sh
+SH_TESTS += tests/accounts/vpopmail-script.sh
