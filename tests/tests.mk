@@ -58,6 +58,8 @@ TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
+SH_TESTS += tests/accounts/create-dovecot.sh
+SH_TESTS += tests/accounts/sql-sources.sh
 
 check_PROGRAMS += tests/unit/test-plan
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
@@ -123,3 +125,7 @@ TESTS += tests/unit/test-mta-sendmail
 SH_TESTS += tests/batch/run.sh
 SH_TESTS += tests/uidl/dovecot.sh
 EXTRA_DIST += tests/bench/queue.sh
+SH_TESTS += tests/transfer/local.sh
+SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/accounts/create-system.sh
+SH_TESTS += tests/accounts/vpopmail-script.sh
