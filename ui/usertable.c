@@ -58,6 +58,8 @@ wz_usertable_apply(struct wz_usertable *t, const struct wz_user_ev *ev)
 {
 	int i;
 
+	if (ev->id == -2 && t->n > 0)
+		return;		/* a preview's list: keep the live one */
 	if (ev->id < 0) {
 		struct wz_user_row *r = NULL;
 		int *o = NULL;

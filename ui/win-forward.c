@@ -28,8 +28,10 @@ static const struct wz_stepdef steps[] = {
 	    wz_poll_live_preview, wz_poll_live_run },
 	{ "drain", N_("Watch the old queues drain"), "mta", wz_drain_preview,
 	    wz_drain_run },
-	{ "catch-up", N_("Last catch-up pass"), "transfer", NULL, NULL },
-	{ "report", N_("Write the final report"), "transfer", NULL, NULL },
+	{ "catch-up", N_("Last catch-up pass"), "transfer",
+	    wz_transfer_preview, wz_transfer_run },
+	{ "report", N_("Write the final report"), "transfer",
+	    wz_report_preview, wz_report_run },
 };
 
 static int
