@@ -82,3 +82,5 @@ TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/ui/frame.sh
+EXTRA_DIST += tests/ui/tmux.sh

@@ -215,9 +215,9 @@ layout_make(struct layout *l)
 	avail = LINES - 3;
 	if (COLS >= 150) {
 		/* A column on the right: MX poll, queues, transfer. */
-		pw = COLS * 2 / 5;
-		if (pw > 100)
-			pw = 100;
+		pw = COLS / 2;
+		if (pw > 110)
+			pw = 110;
 		mxh = avail - 4 - 6;
 		l->body = newwin(avail, COLS - pw, 1, 0);
 		l->pmx = newwin(mxh, pw, 1, COLS - pw);
