@@ -89,6 +89,7 @@ wz_adapt_queue(const struct mx_plan *p, int which, struct wz_queue_counts *q,
 		goto out;
 	}
 	q->known = 1;
+	q->total = mq.total;
 	snprintf(q->mta, sizeof q->mta, "%s", mq.mta);
 	/* The panel has room for three counters: the first three. */
 	for (i = 0, k = 0; i < mq.n && k < 3; i++, k++) {

@@ -56,6 +56,20 @@ ui_expect() {
 	fi
 }
 
+# ui_page_to REGEX DESCRIPTION: page down (a confirmation or a preview)
+# until the screen shows REGEX, at most 30 pages.
+ui_page_to() {
+	local i=0
+	while [ $i -lt 30 ]; do
+		if ui_wait "$1" 1; then ok 0 "$2"; return 0; fi
+		ui_keys PgDn
+		i=$((i + 1))
+	done
+	ok 1 "$2"
+	printf '%s\n' "$screen" | sed 's/^/#   | /'
+	printf '#   did not match: %s\n' "$1"
+}
+
 # file_wait FILE REGEX [SECONDS]: until FILE has a line matching.
 file_wait() {
 	local limit=$(( ${3:-10} * 10 )) i=0
