@@ -129,3 +129,6 @@ SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/accounts/create-system.sh
 SH_TESTS += tests/accounts/vpopmail-script.sh
+SH_TESTS += tests/ui/frame.sh
+EXTRA_DIST += tests/ui/tmux.sh
+SH_TESTS += tests/ui/walk.sh

@@ -15,6 +15,7 @@ mxmove_SOURCES += ui/cmd-preflight.c
 mxmove_SOURCES += ui/wizard.c ui/wizard.h ui/wz.h
 mxmove_SOURCES += ui/events.c ui/events.h ui/pollers.c ui/pollers.h
 mxmove_SOURCES += ui/adapt.c ui/adapt.h ui/adapt-dns.c ui/adapt-mta.c ui/adapt-acct.c
+mxmove_SOURCES += ui/adapt-xfer.c
 mxmove_SOURCES += ui/demo.c ui/demo.h
 mxmove_SOURCES += ui/theme.c ui/text.c ui/keys.c ui/lineedit.c ui/lineedit.h
 mxmove_SOURCES += ui/checklist.c ui/checklist.h ui/stepwin.c ui/stepwin.h

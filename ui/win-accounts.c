@@ -18,12 +18,9 @@ static const char intro[] = N_("Read the old host's accounts and create "
 static const struct wz_stepdef steps[] = {
 	{ "read", N_("Read accounts from the old host's sources"), "accounts",
 	    wz_acct_read_preview, wz_acct_read_run },
-	{ "domains", N_("Create the domains on the new host"), "accounts",
-	    NULL, NULL },
-	{ "create", N_("Create the accounts with their hashes and empty "
-	    "Maildirs"), "accounts", NULL, NULL },
-	{ "read-back", N_("Read back the paths the new host chose"),
-	    "accounts", NULL, NULL },
+	{ "create", N_("Create domains and accounts with their hashes and "
+	    "empty Maildirs; read back their paths"), "accounts",
+	    wz_create_preview, wz_create_run },
 };
 
 static void *
