@@ -72,6 +72,12 @@ is "$rc" 0 "password auth through --password-fd"
 hc --no-config --known-hosts "$LAB_KNOWN_HOSTS" --password-fd 3 \
     "ssh://olduser@$LAB_OLD" run true 3<<<"wrong-password"
 is "$rc" 70 "a wrong password is refused"
+# A key file with a passphrase: the passphrase through the same callback.
+ssh-keygen -q -t ed25519 -N 'kp-Phrase7' -f "$LAB/enc-key"
+cat "$LAB/enc-key.pub" >>"$LAB_AUTH_KEYS"
+hc --no-config --known-hosts "$LAB_KNOWN_HOSTS" --identity "$LAB/enc-key" \
+    --password-fd 3 "ssh://root@$LAB_OLD" run echo enc 3<<<'kp-Phrase7'
+is "$rc/$out" "0/enc" "a key's passphrase through the callback"
 mv "$LAB/hidden-key" "$LAB_SSH_KEY"
 unlike "$(cat "$LAB/audit.log")" 'S3cret' "the password never reaches the audit log"
 like "$(cat "$LAB/audit.log")" "echo 'user:\\*\\*\\*'" "it is masked where a command held it"
