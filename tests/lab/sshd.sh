@@ -11,6 +11,8 @@
 #     Builds the host's root $LAB/NAME/root (see lab_root) with
 #       etc/passwd etc/shadow etc/group   root, sshd, nobody (+ lab_host_user)
 #       home/                             over /home
+#       root/                             over /root (root's own, empty
+#                                         home: no dotfiles of this machine)
 #       var/                              over /var: var/qmail, var/spool/mail,
 #                                         var/vpopmail, var/mail -> spool/mail,
 #                                         var/tmp, var/log; var/lib and
@@ -77,10 +79,11 @@ _lab_ssh_client() {
 _lab_sshd_tree() {
 	local _r
 	_r=$(lab_root "$1")
-	mkdir -p "$_r/etc" "$_r/home" "$_r/var/qmail" "$_r/var/spool/mail" \
+	mkdir -p "$_r/etc" "$_r/home" "$_r/root" "$_r/var/qmail" "$_r/var/spool/mail" \
 	    "$_r/var/vpopmail" "$_r/var/log" "$_r/var/lib" "$_r/var/cache" \
 	    "$_r/var/tmp" || bail "mkdir $_r"
 	chmod 1777 "$_r/var/tmp"
+	chmod 700 "$_r/root"
 	chmod 2775 "$_r/var/spool/mail"
 	ln -sfn spool/mail "$_r/var/mail"
 	ln -sfn /run "$_r/var/run"
@@ -142,10 +145,11 @@ _lab_ssh_client() {
 _lab_sshd_tree() {
 	local _r
 	_r=$(lab_root "$1")
-	mkdir -p "$_r/etc" "$_r/home" "$_r/var/qmail" "$_r/var/spool/mail" \
+	mkdir -p "$_r/etc" "$_r/home" "$_r/root" "$_r/var/qmail" "$_r/var/spool/mail" \
 	    "$_r/var/vpopmail" "$_r/var/log" "$_r/var/lib" "$_r/var/cache" \
 	    "$_r/var/tmp" || bail "mkdir $_r"
 	chmod 1777 "$_r/var/tmp"
+	chmod 700 "$_r/root"
 	chmod 2775 "$_r/var/spool/mail"
 	ln -sfn spool/mail "$_r/var/mail"
 	ln -sfn /run "$_r/var/run"
@@ -213,7 +217,7 @@ lab_start_sshd() {
 	# lib and cache are bound into the host's /var first.
 	_binds="mount --bind /var/lib '$_r/var/lib' &&"
 	_binds="$_binds mount --bind /var/cache '$_r/var/cache' &&"
-	for _f in etc/passwd etc/shadow etc/group home var; do
+	for _f in etc/passwd etc/shadow etc/group home root var; do
 		_binds="$_binds mount --bind '$_r/$_f' '/$_f' &&"
 	done
 	for _b in ${LAB_SSHD_BINDS:-}; do
