@@ -1497,12 +1497,7 @@ mx_dns_update_plan(const char *zone, const struct mx_dns_answer *current,
 					goto oom;
 		}
 	}
-	if (up->n == 0) {
-		mx_err_set(err, MX_E_USAGE,
-		    _("nothing to change: the records already have TTL %u"),
-		    (unsigned)chg->ttl);
-		goto done;
-	}
+	/* up->n == 0: the records already have that TTL; nothing to send */
 	rc = 0;
 	goto done;
 oom:
@@ -1618,9 +1613,9 @@ mx_dns_update_send(const struct mx_dns_update *up,
 	if (rrs == NULL)
 		goto done;
 	zn = ldns_dname_new_frm_str(up->zone);
+	/* the packet takes the zone name and copies the records */
 	q = ldns_update_pkt_new(zn, LDNS_RR_CLASS_IN, NULL, rrs, NULL);
-	zn = NULL;	/* owned by the packet now */
-	rrs = NULL;
+	zn = NULL;
 	if (q == NULL) {
 		mx_err_set(err, MX_E_GENERIC, _("could not build the update"));
 		goto done;

@@ -58,9 +58,9 @@ TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
+SH_TESTS += tests/accounts/create-dovecot.sh
+SH_TESTS += tests/accounts/sql-sources.sh
 
-SH_TESTS += tests/accounts/mariadb-smoke.sh
-EXTRA_DIST += tests/lab/mariadb.sh
 check_PROGRAMS += tests/unit/test-plan
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
@@ -91,6 +91,11 @@ SH_TESTS += tests/dns/poll.sh
 SH_TESTS += tests/dns/update.sh
 SH_TESTS += tests/dns/probe.sh
 EXTRA_DIST += tests/bench/dns-round.sh
+check_PROGRAMS += tests/unit/test-dns-threads
+tests_unit_test_dns_threads_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_threads_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/dns/threads.sh
+
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/transfer/kill.sh
@@ -108,6 +113,8 @@ TESTS += tests/unit/test-mta-qmail
 
 SH_TESTS += tests/mta/postfix.sh
 SH_TESTS += tests/mta/qmail.sh
+SH_TESTS += tests/mta/sendmail.sh
+EXTRA_DIST += tests/lab/sendmail.sh
 EXTRA_DIST += tests/lab/postfix.sh
 
 check_PROGRAMS += tests/unit/test-mta-sendmail
@@ -115,6 +122,10 @@ tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
-SH_TESTS += tests/uidl/dovecot.sh
-SH_TESTS += tests/transfer/local.sh
-SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/batch/run.sh
+EXTRA_DIST += tests/bench/queue.sh
+SH_TESTS += tests/accounts/create-system.sh
+SH_TESTS += tests/accounts/vpopmail-script.sh
+SH_TESTS += tests/ui/frame.sh
+EXTRA_DIST += tests/ui/tmux.sh
+SH_TESTS += tests/ui/walk.sh

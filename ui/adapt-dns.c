@@ -107,9 +107,11 @@ static const char *
 short_server(const struct mx_dns_answer *a)
 {
 	const char *s = a->server.name[0] ? a->server.name : a->server.addr;
-	const char *slash = strrchr(s, '/');
 
-	return slash ? slash + 1 : s;
+	/* The zone-file back-end names its file: say what it is. */
+	if (strchr(s, '/') != NULL)
+		return _("zone file");
+	return s;
 }
 
 /* MX lines first, then SOA, then the rest. */

@@ -89,6 +89,7 @@ wz_adapt_queue(const struct mx_plan *p, int which, struct wz_queue_counts *q,
 		goto out;
 	}
 	q->known = 1;
+	q->total = mq.total;
 	snprintf(q->mta, sizeof q->mta, "%s", mq.mta);
 	/* The panel has room for three counters: the first three. */
 	for (i = 0, k = 0; i < mq.n && k < 3; i++, k++) {
@@ -402,59 +403,65 @@ wz_accept_run(struct wz_stepctx *c, struct mx_buf *o, struct mx_err *e)
 
 /* ---- the freeze ---- */
 
-/* Homes to make sticky: each system account's home, and each vpopmail
- * domain's directory (qmail-local's "home" for the whole domain). */
-static char **
-freeze_homes(struct wz_stepctx *c, struct mx_host *h, struct mx_err *err)
+/* Add s to the NULL-terminated vector *v (of *n) unless it is there. */
+static int
+strv_add(char ***v, size_t *n, const char *s)
+{
+	char **nv;
+	size_t k;
+
+	for (k = 0; k < *n; k++)
+		if (strcmp((*v)[k], s) == 0)
+			return 0;
+	if ((nv = realloc(*v, (*n + 2) * sizeof *nv)) == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -1;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+/* What the sticky bit goes on: each system account's home, and each
+ * vpopmail domain (its directory is found in users/assign: qmail-local's
+ * "home" for the whole domain). */
+static int
+freeze_targets(struct wz_stepctx *c, struct mx_host *h, char ***homes,
+    char ***vdoms, struct mx_err *err)
 {
 	char *copy = strdup(mx_plan_get(c->plan, MX_PLAN_SOURCE));
-	char *kind, *save = NULL, **v = NULL, **nv;
+	char *kind, *save = NULL;
 	struct mx_acct_opts ao;
 	struct mx_accounts *a;
-	size_t i, n = 0, k;
+	size_t i, nh = 0, nd = 0;
 
-	if (copy == NULL)
-		return NULL;
-	mx_acct_opts_init(&ao);
-	if ((v = calloc(1, sizeof *v)) == NULL) {
+	*homes = calloc(1, sizeof **homes);
+	*vdoms = calloc(1, sizeof **vdoms);
+	if (copy == NULL || *homes == NULL || *vdoms == NULL) {
 		free(copy);
-		return NULL;
+		return mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 	}
-	for (kind = strtok_r(copy, " ", &save); kind;
-	    kind = strtok_r(NULL, " ", &save)) {
+	mx_acct_opts_init(&ao);
+	kind = strtok_r(copy, " ", &save);
+	do {
 		if (mx_accounts_read(h, kind, &ao, &a, err) == -1) {
-			wz_strv_free(v);
 			free(copy);
-			return NULL;
+			return -1;
 		}
 		for (i = 0; i < a->nacct; i++) {
 			struct mx_account *ac = &a->acct[i];
-			char dir[1024];
 
-			if (ac->skip != NULL || ac->home == NULL)
+			if (ac->skip != NULL)
 				continue;
 			if (ac->domain && *ac->domain)
-				snprintf(dir, sizeof dir, "%s", ac->home);
-			else
-				snprintf(dir, sizeof dir, "%s", ac->home);
-			/* vpopmail: the domain directory is the parent */
-			if (ac->domain && *ac->domain && strrchr(dir, '/'))
-				*strrchr(dir, '/') = '\0';
-			for (k = 0; k < n; k++)
-				if (strcmp(v[k], dir) == 0)
-					break;
-			if (k < n || ac->src_maildir == NULL)
-				continue;
-			if ((nv = realloc(v, (n + 2) * sizeof *v)) == NULL)
-				break;
-			v = nv;
-			v[n++] = strdup(dir);
-			v[n] = NULL;
+				strv_add(vdoms, &nd, ac->domain);
+			else if (ac->home && ac->src_maildir)
+				strv_add(homes, &nh, ac->home);
 		}
 		mx_accounts_free(a);
-	}
+	} while (kind && (kind = strtok_r(NULL, " ", &save)) != NULL);
 	free(copy);
-	return v;
+	return 0;
 }
 
 static int
@@ -462,7 +469,7 @@ freeze_plan(struct wz_stepctx *c, struct mx_host *h,
     const struct mx_mta_ops *ops, struct mx_changes *cs, struct mx_err *err)
 {
 	struct mx_mta_freeze f;
-	char **doms = wz_domains(c->plan, NULL), **homes = NULL;
+	char **doms = wz_domains(c->plan, NULL), **homes = NULL, **vdoms = NULL;
 	char to[300];
 	int rc;
 
@@ -483,16 +490,20 @@ freeze_plan(struct wz_stepctx *c, struct mx_host *h,
 			f.to = to;
 		} else {
 			f.method = MX_FREEZE_STICKY;
-			if ((homes = freeze_homes(c, h, err)) == NULL) {
+			if (freeze_targets(c, h, &homes, &vdoms, err) == -1) {
 				wz_strv_free(doms);
+				wz_strv_free(homes);
+				wz_strv_free(vdoms);
 				return -1;
 			}
 			f.homes = (const char *const *)homes;
+			f.domains = (const char *const *)vdoms;
 		}
 	}
 	rc = ops->freeze(h, NULL, &f, cs, err);
 	wz_strv_free(doms);
 	wz_strv_free(homes);
+	wz_strv_free(vdoms);
 	return rc;
 }
 
@@ -616,9 +627,10 @@ int
 wz_drain_preview(struct wz_stepctx *c, struct mx_buf *out, struct mx_err *err)
 {
 	(void)err;
-	mx_buf_printf(out, _("Read only. Count the old host's queue (%s) every "
-	    "10 seconds until it is empty: what was queued is delivered "
-	    "through the forwarding to the new host."),
+	mx_buf_printf(out, _("Read only. Count the old host's queue (%s): done "
+	    "when it is empty, that is when what was queued has gone on "
+	    "through the forwarding to the new host. The Queues panel "
+	    "watches it meanwhile; run this step again when it shows 0."),
 	    mx_plan_get(c->plan, MX_PLAN_OLD));
 	return 0;
 }
@@ -629,31 +641,22 @@ wz_drain_run(struct wz_stepctx *c, struct mx_buf *out, struct mx_err *err)
 	struct mx_host *h;
 	const struct mx_mta_ops *ops;
 	struct mx_mta_queue q;
-	int rounds = 0;
+	int rc = -1;
 
 	if (wz_host_open(c->plan, 0, c->job, &h, err) == -1)
 		return -1;
-	if (mta_for(c->plan, 0, h, &ops, err) == -1) {
-		mx_host_close(h);
-		return -1;
+	if (mta_for(c->plan, 0, h, &ops, err) == -1 ||
+	    ops->queue(h, NULL, &q, err) == -1)
+		goto out;
+	if (q.total > 0) {
+		mx_err_set(err, MX_E_REMOTE, _("%ld message(s) still queued on "
+		    "the old host: let its MTA deliver them (it relays to the "
+		    "new host now), then run this step again"), q.total);
+		goto out;
 	}
-	for (;;) {
-		if (ops->queue(h, NULL, &q, err) == -1) {
-			mx_host_close(h);
-			return -1;
-		}
-		rounds++;
-		if (q.total == 0)
-			break;
-		wz_ctx_note(c, _("%ld message(s) still queued (round %d)"),
-		    q.total, rounds);
-		if (wz_job_sleep(c->job, 10) == -1) {
-			mx_host_close(h);
-			return mx_err_set(err, MX_E_GENERIC, _("stopped with %ld "
-			    "message(s) still queued"), q.total);
-		}
-	}
-	mx_host_close(h);
 	mx_buf_puts(out, _("the old queue is empty"));
-	return 0;
+	rc = 0;
+out:
+	mx_host_close(h);
+	return rc;
 }

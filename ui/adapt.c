@@ -26,6 +26,19 @@ wz_adapt_init(struct wz_app *app)
 }
 
 void
+wz_adapt_log(const char *path, const char *text)
+{
+	struct mx_audit *a = audit;
+	struct mx_err err;
+
+	if (a == NULL && mx_audit_open(&a, path, &err) == -1)
+		return;
+	mx_audit_record(a, "wizard", text, 0, 0.0);
+	if (a != audit)
+		mx_audit_close(a);
+}
+
+void
 wz_adapt_fini(void)
 {
 	wz_adapt_queue_close();

@@ -19,6 +19,8 @@ struct wz_job;
 /* Open the audit log shared by every host (UI thread, at start). */
 void wz_adapt_init(struct wz_app *app);
 void wz_adapt_fini(void);
+/* A line of the wizard's own in the audit log (host "wizard"). */
+void wz_adapt_log(const char *path, const char *text);
 
 /* Open the old (which 0) or new (1) host of the plan. An unknown host key
  * is shown on the host-key screen and recorded when accepted; a password
@@ -58,6 +60,15 @@ int wz_wait_low_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 /* Window 2, Accounts. */
 int wz_acct_read_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 int wz_acct_read_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_create_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_create_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+/* Window 4, Transfer (and window 5's catch-up). */
+int wz_transfer_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_transfer_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_verify_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_verify_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_report_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
+int wz_report_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 /* Window 3, Dead-MX cutover. */
 int wz_probe_dead_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 int wz_probe_dead_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);

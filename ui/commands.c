@@ -16,7 +16,7 @@ const struct mx_command mx_commands[] = {
 	{ "dns-update", "ZONE (--server ADDR[@PORT] --key FILE | --zonefile FILE) "
 	  "(--ttl N | --mx 'PREF HOST' | --a NAME=ADDR)... [--dry-run] [--timeout SECS]",
 	  N_("send a TSIG-signed RFC 2136 update"), mx_cmd_dns_update },
-	{ "probe", "ADDR[:PORT]... [--mail-ports] [--timeout SECS] [--json]",
+	{ "probe", "ADDR[:PORT]... [--mail-ports] [--expect open|closed|220] [--timeout SECS] [--json]",
 	  N_("TCP probe: refused, timeout, or open with its greeting"), mx_cmd_probe },
 	{ "queue", "HOST [--mta qmail|postfix|sendmail]",
 	  N_("count the mail queue"), mx_cmd_queue },

@@ -136,13 +136,13 @@ static const struct dfile old_files[] = {
 	  "| /home/vpopmail/bin/vdelivermail '' bounce-no-mailbox\n" },
 	{ "home/vpopmail/domains/example.net/.qmail-postmaster", 0600, 0,
 	  "&info@example.net\n" },
-	{ "home/vpopmail/domains/example.net/info/Maildir/cur/1763791000.3001.old.example.com,S=236:2,S",
+	{ "home/vpopmail/domains/example.net/info/Maildir/cur/1763791000.3001.old.example.com,S=#:2,S",
 	  0600, 9000, MSG("sales@example.net", "info@example.net", "Orders",
 	  "Sat, 22 Nov 2025 06:30:00 +0000", "Twelve new orders today.") },
-	{ "home/vpopmail/domains/example.net/info/Maildir/new/1763799800.3002.old.example.com,S=229",
+	{ "home/vpopmail/domains/example.net/info/Maildir/new/1763799800.3002.old.example.com,S=#",
 	  0600, 200, MSG("alice@example.com", "info@example.net", "Hello",
 	  "Sat, 22 Nov 2025 08:56:40 +0000", "Hello from Alice.") },
-	{ "home/vpopmail/domains/example.net/sales/Maildir/new/1763799900.3003.old.example.com,S=234",
+	{ "home/vpopmail/domains/example.net/sales/Maildir/new/1763799900.3003.old.example.com,S=#",
 	  0600, 100, MSG("carol@example.com", "sales@example.net", "Quote",
 	  "Sat, 22 Nov 2025 08:58:20 +0000", "Please send a quote.") },
 	{ "var/spool/mail/carol", 0600, 300,
@@ -288,8 +288,16 @@ make_files(const char *root, const struct dfile *files, struct mx_err *err)
 	int r = 0;
 
 	for (; files->path && r == 0; files++) {
+		const char *hash = strchr(files->path, '#');
+
 		mx_buf_reset(&p);
-		mx_buf_printf(&p, "%s/%s", root, files->path);
+		/* vdelivermail's ",S=SIZE": the real size, never invented */
+		if (hash != NULL)
+			mx_buf_printf(&p, "%s/%.*s%zu%s", root,
+			    (int)(hash - files->path), files->path,
+			    strlen(files->text), hash + 1);
+		else
+			mx_buf_printf(&p, "%s/%s", root, files->path);
 		r = make_file(p.data, files, err);
 	}
 	mx_buf_free(&p);
@@ -347,7 +355,7 @@ mx_demo_plan(struct mx_plan *p, const char *dir, struct mx_err *err)
 	    mx_plan_set(p, MX_PLAN_DEAD_IP, "127.0.0.9", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_LIVE_IP, "192.0.2.20", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_SOURCE, "passwd vpopmail", err) == -1 ||
-	    mx_plan_set(p, MX_PLAN_TARGET, "vpopmail", err) == -1 ||
+	    mx_plan_set(p, MX_PLAN_TARGET, "dovecot", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_LOW_TTL, "30", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_MTA_OLD, "qmail", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_MTA_NEW, "qmail", err) == -1)

@@ -116,6 +116,16 @@ like "$out" "^;; $LAB_DEAD@53: unreachable" "nothing listening: unreachable (ICM
 run_mx dns other.test --server "$LAB_DNS1"
 like "$out" "^;; $LAB_DNS1@53: refused" "a zone the server does not serve: refused"
 
+# --- a lame server (the parent's referral) and a SERVFAIL
+lab_start_knot_parent 127.0.0.55
+run_mx dns "$Z" --server "$LAB_DNS1" --server 127.0.0.55
+is "$rc" 1 "a lame server among the servers: exit 1"
+like "$out" "^;; 127\.0\.0\.55@53: lame \(answers without authority for $Z\. \(lame delegation\)\)" \
+    "the parent's referral is reported as lame"
+like "$out" "^;; $LAB_DNS1@53: ok" "the real server still answers"
+run_mx dns broken.test --server 127.0.0.55
+like "$out" "^;; 127\.0\.0\.55@53: servfail \(SERVFAIL for " "a zone that failed to load: servfail"
+
 # --- usage
 run_mx dns
 is "$rc" 2 "no zone: exit 2"

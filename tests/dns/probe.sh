@@ -65,6 +65,20 @@ run_mx probe "$LAB_DEAD" --mail-ports --timeout 1
 is "$(printf '%s\n' "$out" | grep -c ' refused ')" 6 "--mail-ports: 25 110 143 587 993 995"
 like "$out" "^$LAB_DEAD:995 refused" "... up to 995"
 
+# --- --expect, as the cutover windows ask
+run_mx probe "$LAB_DEAD" --expect closed
+is "$rc" 0 "the dead IP refuses: --expect closed exits 0"
+run_mx probe "$FILTERED" --expect closed --timeout 0.5
+is "$rc" 0 "a filtered dead IP: --expect closed exits 0"
+run_mx probe "$LAB_NEW" --expect closed
+is "$rc" 1 "a live IP: --expect closed exits 1"
+run_mx probe "$LAB_NEW" --expect 220
+is "$rc" 0 "the live IP greets: --expect 220 exits 0"
+run_mx probe "$LAB_DEAD" --expect 220
+is "$rc" 1 "the dead IP: --expect 220 exits 1"
+run_mx probe "$LAB_NEW" --expect maybe
+is "$rc" 2 "--expect maybe: exit 2"
+
 run_mx probe
 is "$rc" 2 "no address: exit 2"
 run_mx probe mail.example.test:25

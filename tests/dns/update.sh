@@ -47,8 +47,11 @@ like "$out" "NOERROR: the server accepted the update" "NOERROR reported"
 run_mx dns-update "$Z" --zonefile "$ZF" --ttl 300
 is "$rc" 0 "the same update applied to the zone file"
 like "$out" "applied to .*, serial now 2026010102" "... with the serial raised"
+run_mx "${UP[@]}" --key "$KNOT_KEYFILE" --ttl 300
+is "$rc" 0 "--ttl 300 again: exit 0"
+like "$out" "nothing to change: the records already have TTL 300" "... nothing to change"
 run_mx dns "$Z" --server "$LAB_DNS1"
-like "$out" "serial 2026010102" "the next round shows the new serial"
+like "$out" "serial 2026010102" "the next round shows the new serial (the repeat sent nothing)"
 like "$out" "^$Z\.	300	IN	MX	10 mail\.$Z\.$" "... and the new TTL on the MX"
 like "$out" "^imap\.$Z\.	300	IN	A	" "... and on the service names"
 same_as_zonefile "the zone file answers like the server after --ttl"

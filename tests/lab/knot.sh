@@ -203,3 +203,48 @@ knot_thaw_secondary() {
 knot_pid() {
 	cat "$LAB/knot-$1.pid"
 }
+
+# lab_start_knot_parent ADDR: a third Knot on ADDR serving the parent zone
+# "test." (a delegation of $KNOT_ZONE to ns1/ns2, so it answers the child's
+# questions with a referral, without authority: a lame server for
+# $KNOT_ZONE) and a zone "broken.test." whose file is missing (SERVFAIL).
+lab_start_knot_parent() {
+	_d=$LAB/knot/parent
+	mkdir -p "$_d/run" "$_d/db" "$_d/zones"
+	cat >"$_d/zones/test.zone" <<EOZ
+\$ORIGIN test.
+@	3600	IN SOA	ns.test. hostmaster.test. 1 86400 3600 604800 300
+@	3600	IN NS	ns.test.
+ns	3600	IN A	$1
+$KNOT_ZONE.	3600	IN NS	ns1.$KNOT_ZONE.
+$KNOT_ZONE.	3600	IN NS	ns2.$KNOT_ZONE.
+ns1.$KNOT_ZONE.	3600	IN A	$LAB_DNS1
+ns2.$KNOT_ZONE.	3600	IN A	$LAB_DNS2
+EOZ
+	cat >"$_d/knot.conf" <<EOC
+server:
+    rundir: $_d/run
+    listen: $1@53
+log:
+  - target: stderr
+    any: info
+database:
+    storage: $_d/db
+template:
+  - id: default
+    storage: $_d/zones
+    file: "%s.zone"
+zone:
+  - domain: test
+  - domain: broken.test
+EOC
+	knotc -c "$_d/knot.conf" conf-check >>"$LAB/knot-parent.log" 2>&1 ||
+	    bail "knotc conf-check failed for the parent (see $LAB/knot-parent.log)"
+	lab_spawn knot-parent knotd -c "$_d/knot.conf"
+	lab_wait 50 "the Knot parent on $1" knot_parent_answers "$1" ||
+	    bail "the Knot parent did not answer (see $LAB/knot-parent.log)"
+}
+
+knot_parent_answers() {
+	test -n "$(kdig +short +norec +time=1 +retry=0 @"$1" test. SOA 2>/dev/null)"
+}

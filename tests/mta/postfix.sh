@@ -114,4 +114,21 @@ is "$rc" 0 "forward --undo: exit 0"
 cmp -s "$OLD/main.cf" "$LAB/old-main.cf.1"; ok $? "forward undone: main.cf byte-identical"
 test ! -e "$OLD/transport"; ok $? "the transport file it created is gone"
 
+# --- Postfix stopped: the queue is counted from its files ---------------
+lab_postfix_stop new
+lab_wait 50 "new's smtpd to go" sh -c "! (exec 3<>/dev/tcp/$LAB_NEW/25) 2>/dev/null"
+printf 'Subject: while-stopped\n\nqueued while Postfix was stopped\n' |
+    sendmail -C "$NEW" -f sender@example.net joe@example.test
+ok $? "a message is submitted while Postfix is stopped"
+run_mx queue local: --mta postfix --postfix-config "$NEW"
+is "$rc" 0 "queue with Postfix stopped: exit 0"
+like "$out" '^maildrop: 1$' "the message waits in maildrop"
+like "$out" '^total: 1$' "total 1"
+lab_spawn new-postfix-2 postfix -c "$NEW" start-fg
+lab_wait 100 "postfix new again" lab_tcp_open "$LAB_NEW" 25
+lab_wait 150 "delivery after the restart" delivered 3
+ok $? "started again: the message is delivered"
+lab_wait 100 "the queue to empty" queue_is "$NEW" total 0
+ok $? "and the queue is empty"
+
 done_testing

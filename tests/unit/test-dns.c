@@ -20,6 +20,25 @@
 
 static char tmpdir[] = "/tmp/mx-test-dns.XXXXXX";
 
+/* libldns 1.8.3 leaks the half-read record when a zone file has a bad
+ * record (ldns_zone_new_frm_fp_l's error path): not ours, so LeakSanitizer
+ * is told (the hook is only called in a sanitizer build). */
+const char *__lsan_default_suppressions(void);
+const char *__asan_default_options(void);
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:ldns_zone_new_frm_fp_l\n";
+}
+
+/* libldns has no frame pointers: unwind slowly so that the stack reaches
+ * the suppressed function. */
+const char *
+__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
+}
+
 static void
 set_answer(struct mx_dns_answer *a, const char *addr, enum mx_dns_status st,
     uint32_t ttl, const char *mx)
@@ -268,8 +287,9 @@ test_zonefile(void)
 	mx_dns_round_free(&r);
 
 	/* --ttl again: nothing to do */
-	ok(mx_dns_update_plan("example.test", &r2.answers[0], &chg, &up, &err) < 0 &&
-	    strstr(err.msg, "already") != NULL, "the same TTL again: nothing to change");
+	ok(mx_dns_update_plan("example.test", &r2.answers[0], &chg, &up, &err) == 0 &&
+	    up.n == 0, "the same TTL again: an empty update");
+	mx_dns_update_free(&up);
 
 	/* --mx and --a */
 	memset(&chg, 0, sizeof(chg));
@@ -357,6 +377,7 @@ test_probe(void)
 	    res.status == MX_PROBE_OPEN, "open again");
 	is_str(res.greeting, "220-first line 220 lab ESMTP",
 	    "a multi-line SMTP greeting is read to its last line");
+	ok(mx_probe_greets_220(&res) && !mx_probe_is_closed(&res), "it greets with 220");
 	close(lfd);
 	if (child > 0) {
 		kill(child, SIGTERM);
@@ -364,6 +385,10 @@ test_probe(void)
 	}
 	ok(mx_probe_tcp("127.0.0.1", port, 2000, 1, &res, &err) == 0 &&
 	    res.status == MX_PROBE_REFUSED, "a closed port is refused");
+	ok(mx_probe_is_closed(&res) && !mx_probe_greets_220(&res), "refused is closed");
+	snprintf(res.greeting, sizeof(res.greeting), "554 go away");
+	res.status = MX_PROBE_OPEN;
+	ok(!mx_probe_greets_220(&res), "a 554 greeting is not 220");
 	ok(strcmp(mx_probe_status_name(MX_PROBE_TIMEOUT), "timeout") == 0,
 	    "status names");
 	ok(mx_probe_tcp("not-an-address", 25, 100, 0, &res, &err) < 0,

@@ -410,8 +410,8 @@ test_remote_queue(struct mx_host *h)
 	for (i = 0; i < cs.n; i++) {
 		if (cs.v[i].kind == MX_CH_RUN && strstr(cs.v[i].argv[0], "qmail-newu"))
 			newu = 1;
-		if (cs.v[i].kind == MX_CH_RUN && cs.v[i].argv[2] &&
-		    strstr(cs.v[i].argv[2], "svc -t"))
+		if (cs.v[i].kind == MX_CH_RUN && cs.v[i].argv[1] &&
+		    cs.v[i].argv[2] && strstr(cs.v[i].argv[2], "svc -t"))
 			restart = 1;
 	}
 	ok(newu, "qmail-newu runs (users/assign changed)");

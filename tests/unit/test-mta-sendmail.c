@@ -69,7 +69,7 @@ static const char cf0[] =
     "V10/Berkeley\n"
     "# deliver in background\n"
     "O DeliveryMode=background\n"
-    "#O MinQueueAge=30m\n"
+    "#O QueueLA=8\n"
     "O QueueDirectory=/var/spool/mqueue\n"
     "Kmailertable hash -o /etc/mail/mailertable.db\n";
 static const char lhn0[] = "# local-host-names\nold.example.org\nexample.org\n";
@@ -203,8 +203,10 @@ main(void)
 	mx_changes_preview(&cs, &prev);
 	ok(strstr(prev.data, "-O DeliveryMode=background\n+O DeliveryMode=queueonly\n") != NULL,
 	    "the preview shows DeliveryMode changed in place");
-	ok(strstr(prev.data, " #O MinQueueAge=30m\n+O MinQueueAge=52w\n") != NULL,
-	    "and MinQueueAge set after its commented default");
+	ok(strstr(prev.data, " #O QueueLA=8\n+O QueueLA=0\n") != NULL,
+	    "QueueLA set after its commented default");
+	ok(strstr(prev.data, "+O QueueFactor=1\n") != NULL,
+	    "and QueueFactor (queue runs skip every message)");
 	ok(run(h, "freeze", &cs) == 0, "applied");
 	mx_changes_free(&cs);
 	ok(undo(h, "freeze") == 0, "thaw");
@@ -217,7 +219,7 @@ main(void)
 	    "forward planned");
 	for (i = 0; i < cs.n; i++)
 		if (cs.v[i].kind == MX_CH_RUN && cs.v[i].argv[2] &&
-		    strstr(cs.v[i].argv[2], "makemap hash"))
+		    strstr(cs.v[i].argv[2], "makemap -C"))
 			makemap = 1;
 	ok(makemap, "makemap rebuilds the mailertable map");
 	ok(run(h, "forward", &cs) == 0, "applied");
