@@ -178,7 +178,7 @@ mx_mta_apply(struct mx_host *h, const struct mx_mta_ops *m,
     const struct mx_mta_opts *o, const char *verb, struct mx_changes *cs,
     struct mx_buf *log, struct mx_err *err)
 {
-	struct mx_buf old = MX_BUF_INIT;
+	struct mx_buf old = MX_BUF_INIT, dump = MX_BUF_INIT;
 	struct mx_stat st;
 	struct mx_err e2;
 	char *state = mx_mta_state_path(m, o, verb);
@@ -187,7 +187,17 @@ mx_mta_apply(struct mx_host *h, const struct mx_mta_ops *m,
 	if (mx_host_stat(h, state, &st, err) == -1 ||
 	    (st.exists && mx_host_read_file(h, state, &old, err) == -1))
 		goto out;
-	if (mx_changes_save(h, state, cs, err) == -1)
+	/* Write ahead: the record first, then the change, so that a crash
+	 * between the two leaves a record of what may have been done. A
+	 * re-run after such a crash plans the same set again: it is not
+	 * recorded twice. */
+	if (mx_changes_dump(cs, &dump) == -1) {
+		mx_err_set(err, MX_E_GENERIC, _("out of memory"));
+		goto out;
+	}
+	if (!(old.len >= dump.len &&
+	    memcmp(old.data + old.len - dump.len, dump.data, dump.len) == 0) &&
+	    mx_changes_save(h, state, cs, err) == -1)
 		goto out;
 	if (mx_changes_apply(h, cs, log, err) == 0) {
 		if (log != NULL)
@@ -203,6 +213,7 @@ mx_mta_apply(struct mx_host *h, const struct mx_mta_ops *m,
 		mx_changes_drop(h, state, &e2);
 out:
 	mx_buf_free(&old);
+	mx_buf_free(&dump);
 	free(state);
 	return rc;
 }

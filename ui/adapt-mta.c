@@ -292,16 +292,13 @@ side_apply(struct wz_stepctx *c, struct side *s, const char *verb,
     struct mx_buf *out, struct mx_err *err)
 {
 	struct mx_buf log = MX_BUF_INIT;
-	char *path;
 	int rc;
 
 	if (s->cs.n == 0)
 		return 0;
-	rc = mx_changes_apply(s->h, &s->cs, &log, err);
-	if (rc == 0 && (path = mx_mta_state_path(s->ops, NULL, verb)) != NULL) {
-		rc = mx_changes_save(s->h, path, &s->cs, err);
-		free(path);
-	}
+	/* The engine records before it changes (write-ahead), so a crash in
+	 * between still lets thaw undo exactly what was done. */
+	rc = mx_mta_apply(s->h, s->ops, NULL, verb, &s->cs, &log, err);
 	wz_log(c->app, "%s on %s: %s%s", verb, mx_host_name(s->h),
 	    rc == 0 ? "applied" : err->msg, log.data ? "" : "");
 	if (rc == 0)

@@ -30,12 +30,16 @@ lab_enter() {
 	LAB=$(mktemp -d /tmp/mxlab.XXXXXX) || bail "mktemp"
 	chmod 755 "$LAB"
 	LAB_PIDS=""
+	LAB_OWNER=$BASHPID
 	trap 'lab_cleanup' EXIT
 	trap 'exit 129' HUP INT TERM
 }
 
 lab_cleanup() {
 	_rc=$?
+	# A background subshell (cmd &) may run the EXIT trap too: only the
+	# test's own shell cleans up.
+	[ "$BASHPID" = "$LAB_OWNER" ] || return "$_rc"
 	for _p in $LAB_PIDS; do
 		kill "$_p" 2>/dev/null
 	done
