@@ -402,7 +402,7 @@ set_options(struct mx_host *h, struct mx_err *err)
 {
 	struct sshc *c = C(h);
 	long timeout = h->timeout_sec;
-	int off = 0, verbosity = SSH_LOG_NOLOG;
+	int off = 0, nodelay = 1, verbosity = SSH_LOG_NOLOG;
 	unsigned int port;
 	char *s = NULL;
 
@@ -439,6 +439,9 @@ set_options(struct mx_host *h, struct mx_err *err)
 	/* A LogLevel in the config must not make libssh print: the engine
 	 * never prints. */
 	ssh_options_set(c->s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+	/* Small requests (exec, SFTP) one after the other: without
+	 * TCP_NODELAY each waits out Nagle and a delayed ACK (~40 ms). */
+	ssh_options_set(c->s, SSH_OPTIONS_NODELAY, &nodelay);
 	if (h->known_hosts != NULL) {
 		ssh_options_set(c->s, SSH_OPTIONS_KNOWNHOSTS, h->known_hosts);
 		ssh_options_set(c->s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
