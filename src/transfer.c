@@ -203,25 +203,20 @@ list_tree(struct mx_host *h, const char *dir, struct listing *l,
 {
 	struct mx_buf cmd = MX_BUF_INIT, acc = MX_BUF_INIT, eo = MX_BUF_INIT;
 	struct mx_stream *s = NULL;
-	struct mx_stat st;
 	char *hp = NULL, buf[XBUF], *p, *z, *sp1, *sp2;
 	ssize_t n;
 	size_t used;
 	int status = -1, rc = -1;
 
-	if (mx_host_stat(h, dir, &st, err) == -1)
-		return -1;
-	if (!st.exists)
-		return 0;
-	if (!st.is_dir)
-		return mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
-		    mx_host_name(h), dir);
+	/* One round trip: a missing directory lists nothing (status 0), a
+	 * file where the directory should be is status 3. */
 	hp = mx_host_path(h, dir);
-	mx_buf_puts(&cmd, "cd ");
+	mx_buf_puts(&cmd, "d=");
 	mx_shell_quote(&cmd, hp ? hp : dir);
-	mx_buf_puts(&cmd, " && find . -mindepth 2 -maxdepth 3 -type f \\( "
-	    "-path './new/*' -o -path './cur/*' -o -path './.*/new/*' -o "
-	    "-path './.*/cur/*' \\) -printf '%s %T@ %P\\0'");
+	mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then cd \"$d\" && find . -mindepth 2 "
+	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
+	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
+	    "'%s %T@ %P\\0'; elif [ -e \"$d\" ]; then exit 3; fi");
 	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 		goto out;
 	for (;;) {
@@ -254,6 +249,11 @@ list_tree(struct mx_host *h, const char *dir, struct listing *l,
 		goto out;
 	}
 	s = NULL;
+	if (status == 3) {
+		mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
+		    mx_host_name(h), dir);
+		goto out;
+	}
 	if (status != 0) {
 		mx_err_set(err, MX_E_REMOTE, _("%s: listing %s failed: %s"),
 		    mx_host_name(h), dir, eo.data ? eo.data : "");
@@ -402,6 +402,7 @@ struct sink {
 	char path[PATH_MAX];
 	char name[PATH_MAX];
 	int existed;
+	int stage_gone;		/* the last chunk removed the stage */
 };
 
 static int
@@ -468,9 +469,10 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 	return 0;
 }
 
-/* Close the current tar x and move what it wrote into place. */
+/* Close the current tar x and move what it wrote into place; the last
+ * one also removes the stage. */
 static int
-remote_chunk_close(struct sink *k, struct mx_err *err)
+remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 {
 	struct mx_buf eo = MX_BUF_INIT, cmd = MX_BUF_INIT;
 	int st = -1, r;
@@ -501,7 +503,13 @@ remote_chunk_close(struct sink *k, struct mx_err *err)
 	mx_buf_puts(&cmd, " && find . -type f -exec sh -c 'for f; do "
 	    "mv -n -- \"$f\" \"../$f\"; done' sh {} + && "
 	    "find . -type f -exec rm -f -- {} +");
+	if (final) {
+		mx_buf_puts(&cmd, " && cd / && rm -rf ");
+		mx_shell_quote(&cmd, stage);
+	}
 	r = run_script(k->to, cmd.data, NULL, err);
+	if (r == 0 && final)
+		k->stage_gone = 1;
 	mx_buf_free(&cmd);
 	return r;
 }
@@ -573,7 +581,7 @@ sink_end(struct sink *k, struct mx_err *err)
 		    k->disk : k->tw));
 	if (!k->local) {
 		if (k->chunk >= k->chunk_max)
-			return remote_chunk_close(k, err);
+			return remote_chunk_close(k, 0, err);
 		return 0;
 	}
 	/* Into place, never over a file already there. */
@@ -599,7 +607,7 @@ sink_finish(struct sink *k, struct mx_err *err)
 			    k->hdst);
 		return 0;
 	}
-	return remote_chunk_close(k, err);
+	return remote_chunk_close(k, 1, err);
 }
 
 static void
@@ -665,6 +673,7 @@ struct job {
 	EVP_MD_CTX *md;
 	uint64_t report_lines;
 	int is_mbox;
+	int owner_known;
 };
 
 static void
@@ -1034,33 +1043,37 @@ out:
 /* Verification ----------------------------------------------------------- */
 
 static int
-verify(struct job *j, int all_digests, struct mx_err *err)
+verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 {
-	struct listing s2, d2;
+	struct listing s2, d2, *S = &j->src, *D = &j->dst;
 	struct rec **sv = NULL, **dv = NULL, *s, *d;
 	size_t i, n = 0;
 	int rc = -1;
 
 	memset(&s2, 0, sizeof s2);
 	memset(&d2, 0, sizeof d2);
-	if (listing_init(&s2, err) == -1 || listing_init(&d2, err) == -1)
-		goto out;
-	if (list_tree(j->from, j->u->src, &s2, err) == -1 ||
-	    list_tree(j->to, j->u->dst, &d2, err) == -1)
-		goto out;
-	j->r->src_msgs = s2.n;
-	j->r->src_bytes = s2.bytes;
-	j->r->dst_msgs = d2.n;
-	j->r->dst_bytes = d2.bytes;
-	sv = calloc(s2.n + j->ncopied + 1, sizeof *sv);
-	dv = calloc(s2.n + j->ncopied + 1, sizeof *dv);
+	if (relist) {
+		if (listing_init(&s2, err) == -1 || listing_init(&d2, err) == -1)
+			goto out;
+		if (list_tree(j->from, j->u->src, &s2, err) == -1 ||
+		    list_tree(j->to, j->u->dst, &d2, err) == -1)
+			goto out;
+		S = &s2;
+		D = &d2;
+	}
+	j->r->src_msgs = S->n;
+	j->r->src_bytes = S->bytes;
+	j->r->dst_msgs = D->n;
+	j->r->dst_bytes = D->bytes;
+	sv = calloc(S->n + j->ncopied + 1, sizeof *sv);
+	dv = calloc(S->n + j->ncopied + 1, sizeof *dv);
 	if (sv == NULL || dv == NULL) {
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
-	for (i = 0; i < s2.n; i++) {
-		s = &s2.v[i];
-		d = listing_get(&d2, s->key);
+	for (i = 0; i < S->n; i++) {
+		s = &S->v[i];
+		d = listing_get(D, s->key);
 		if (d == NULL) {
 			report(j, _("missing on the target: %s"), s->path);
 			j->r->mismatched++;
@@ -1082,7 +1095,7 @@ verify(struct job *j, int all_digests, struct mx_err *err)
 		/* Messages copied in this pass: the stream's digest. */
 		for (i = 0; i < j->ncopied; i++) {
 			s = &j->src.v[j->copied[i]];
-			d = listing_get(&d2, s->key);
+			d = listing_get(D, s->key);
 			if (d == NULL || d->size != s->size)
 				continue;	/* reported above or gone */
 			sv[n] = s;
@@ -1100,16 +1113,19 @@ verify(struct job *j, int all_digests, struct mx_err *err)
 			j->r->mismatched++;
 		}
 	j->r->verified = j->r->mismatched == 0;
-	/* The target listing after the pass, for maildirsize. */
-	listing_free(&j->dst);
-	j->dst = d2;
-	memset(&d2, 0, sizeof d2);
+	if (relist) {
+		/* The target listing after the pass, for maildirsize. */
+		listing_free(&j->dst);
+		j->dst = d2;
+		memset(&d2, 0, sizeof d2);
+	}
 	rc = 0;
 out:
 	free(sv);
 	free(dv);
-	listing_free(&s2);
-	if (d2.idx != NULL || d2.v != NULL)
+	if (s2.idx != NULL)
+		listing_free(&s2);
+	if (d2.idx != NULL)
 		listing_free(&d2);
 	return rc;
 }
@@ -1124,8 +1140,10 @@ resolve_owner(struct job *j, struct mx_err *err)
 
 	j->sink.uid = j->u->uid;
 	j->sink.gid = j->u->gid;
-	if (j->u->uid != (uid_t)-1 && j->u->gid != (gid_t)-1)
+	if (j->u->uid != (uid_t)-1 && j->u->gid != (gid_t)-1) {
+		j->owner_known = 1;
 		return 0;
+	}
 	if (mx_host_stat(j->to, j->u->dst, &st, err) == -1)
 		return -1;
 	if (!st.exists) {
@@ -1145,6 +1163,7 @@ resolve_owner(struct job *j, struct mx_err *err)
 		j->sink.uid = st.uid;
 	if (j->sink.gid == (gid_t)-1)
 		j->sink.gid = st.gid;
+	j->owner_known = 1;
 	return 0;
 }
 
@@ -1279,6 +1298,8 @@ copy_attachments(struct job *j, struct mx_err *err)
 		if (!st.exists || !st.is_dir || st.is_link)
 			return 0;
 	}
+	if (!j->owner_known && resolve_owner(j, err) == -1)
+		return -1;
 	hs = mx_host_path(j->from, sparent);
 	hd = mx_host_path(j->to, dparent);
 	if (hs == NULL || hd == NULL) {
@@ -1421,7 +1442,7 @@ run_job(struct job *j, struct mx_err *err)
 	if (j->o->verify_only) {
 		prog_state(&j->prog, MX_XS_VERIFYING);
 		j->r->skipped = 0;
-		return verify(j, 1, err);
+		return verify(j, 1, 0, err);
 	}
 	if (j->o->dry_run) {
 		j->r->copied_msgs = nwant;
@@ -1429,27 +1450,32 @@ run_job(struct job *j, struct mx_err *err)
 		j->r->verified = 0;
 		return 0;
 	}
-	if (resolve_owner(j, err) == -1)
-		return -1;
-	prog_state(&j->prog, MX_XS_COPYING);
-	if (prepare_target(j, err) == -1)
-		return -1;
-	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
-	j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
-	    REMOTE_CHUNK;
-	if (j->sink.local && local_sink_open(&j->sink, err) == -1)
-		return -1;
-	if (nwant > 0 && copy_planned(j, nwant, err) == -1)
-		return -1;
-	if (sink_finish(&j->sink, err) == -1)
-		return -1;
-	if (remove_stage(j, err) == -1)
-		return -1;
+	if (nwant > 0) {
+		if (resolve_owner(j, err) == -1)
+			return -1;
+		prog_state(&j->prog, MX_XS_COPYING);
+		if (prepare_target(j, err) == -1)
+			return -1;
+		j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
+		j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
+		    REMOTE_CHUNK;
+		if (j->sink.local && local_sink_open(&j->sink, err) == -1)
+			return -1;
+		if (copy_planned(j, nwant, err) == -1)
+			return -1;
+		if (sink_finish(&j->sink, err) == -1)
+			return -1;
+		if (!j->sink.stage_gone && remove_stage(j, err) == -1)
+			return -1;
+	}
 	if (!j->is_mbox && copy_attachments(j, err) == -1)
 		return -1;
 	prog_state(&j->prog, MX_XS_VERIFYING);
-	if (verify(j, 0, err) == -1)
+	/* Nothing copied: the listings just taken are the comparison. */
+	if (verify(j, 0, nwant > 0, err) == -1)
 		return -1;
+	if (nwant == 0)
+		return 0;
 	if (fix_quota(j, err) == -1)
 		return -1;
 	return 0;
