@@ -946,8 +946,12 @@ prepare_target(struct job *j, struct mx_err *err)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	snprintf(own, sizeof own, "%lu:%lu", (unsigned long)j->sink.uid,
 	    (unsigned long)j->sink.gid);
-	mx_buf_printf(&sc, "set -e; umask 077; mk() { [ -d \"$1\" ] || "
-	    "{ mkdir -p -m 700 \"$1\"; chown %s \"$1\"; }; }; ", own);
+	/* A symbolic link where a directory belongs is refused: the
+	 * renames below must not leave the Maildir. */
+	mx_buf_printf(&sc, "set -e; umask 077; mk() { if [ -L \"$1\" ]; then "
+	    "echo \"$1 is a symbolic link: refused\" >&2; exit 1; fi; "
+	    "[ -d \"$1\" ] || { mkdir -p -m 700 \"$1\"; chown %s \"$1\"; }; }; ",
+	    own);
 	for (d = 0; d < 4; d++)
 		mk_dir(&sc, j->sink.hdst, "", subs[d]);
 	for (i = 0; i < j->src.n; i++) {
@@ -973,12 +977,12 @@ prepare_target(struct job *j, struct mx_err *err)
 			mx_buf_free(&mf);
 		}
 	}
+	/* The stage stays owned by whoever runs the copy (root): the user
+	 * cannot plant links in it while it is written. */
 	snprintf(p, sizeof p, "%s/%s", j->sink.hdst, MX_STAGE);
 	mx_buf_puts(&sc, "rm -rf ");
 	mx_shell_quote(&sc, p);
 	mx_buf_puts(&sc, "; mkdir -m 700 ");
-	mx_shell_quote(&sc, p);
-	mx_buf_printf(&sc, "; chown %s ", own);
 	mx_shell_quote(&sc, p);
 	rc = run_script(j->to, sc.data, NULL, err);
 	mx_buf_free(&sc);
@@ -1671,7 +1675,8 @@ mx_transfer_all(const char *from, const char *to,
 	pthread_t *t;
 	int i, started = 0;
 
-	if (oj.journal == NULL && oj.state_dir != NULL && !oj.dry_run) {
+	if (oj.journal == NULL && oj.state_dir != NULL && !oj.dry_run &&
+	    !oj.verify_only) {
 		if (mx_journal_open(&jn, oj.state_dir, err) == -1)
 			return -1;
 		oj.journal = jn;

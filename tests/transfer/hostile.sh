@@ -72,4 +72,15 @@ for via in "" --via-tar; do
 	    "${via:-disk}: the file sent after the new/ link went into the real new/"
 done
 is "$(stat -c %s /etc/passwd)" "$(wc -c </etc/passwd)" "/etc/passwd untouched"
+
+# A symbolic link planted in the target Maildir where a folder belongs.
+mkdir -p "$OLD/home/sym/Maildir/.Sent/cur" "$NEW/home/sym/Maildir/cur"
+printf 'Subject: s\n\ns\n' >"$OLD/home/sym/Maildir/.Sent/cur/1700000009.9.old:2,S"
+ln -s "$OUT" "$NEW/home/sym/Maildir/.Sent"
+out=$("$MXMOVE" transfer --from "local:$OLD" --to "local:$NEW" --state "$LAB/state" \
+    --user sym:/home/sym/Maildir:/home/sym/Maildir:2002:2002 2>&1)
+rc=$?
+is "$rc" 1 "a symlinked folder on the target: status 1"
+like "$out" 'Maildir/\.Sent is a symbolic link: refused' "the link is named"
+is "$(ls -A "$OUT" | wc -l)" 0 "nothing written through it"
 done_testing
