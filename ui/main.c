@@ -25,6 +25,8 @@ usage(FILE *fp)
 	fputs(_("With no verb, the wizard opens on the last plan.\n\n"), fp);
 	fputs(_("Options:\n"), fp);
 	fputs(_("  --demo       open the wizard on a built-in demo lab (no servers needed)\n"), fp);
+	fputs(_("  --demo-dir DIR  build and use the demo lab in DIR (implies --demo)\n"), fp);
+	fputs(_("  --plan FILE  the plan file (default: $XDG_STATE_HOME/mxmove/plan)\n"), fp);
 	fputs(_("  --help       show this help and exit\n"), fp);
 	fputs(_("  --version    show the version and the libraries' versions and exit\n\n"), fp);
 	fputs(_("Verbs:\n"), fp);
@@ -56,17 +58,24 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, 'd' },
+		{ "demo-dir", required_argument, NULL, 'D' },
+		{ "plan", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct mx_command *cmd;
-	int demo = 0, c;
+	struct mx_wizard_opts wo;
+	int c;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* MXMOVE_LOCALEDIR: translations from a build tree (tests). */
+	bindtextdomain(PACKAGE, getenv("MXMOVE_LOCALEDIR") &&
+	    *getenv("MXMOVE_LOCALEDIR") ? getenv("MXMOVE_LOCALEDIR") :
+	    LOCALEDIR);
 	textdomain(PACKAGE);
 
+	memset(&wo, 0, sizeof wo);
 	/* A verb comes first; its own options follow it. */
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd = mx_command_find(argv[1]);
@@ -82,7 +91,13 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			demo = 1;
+			wo.demo = 1;
+			break;
+		case 'D':
+			wo.demo_dir = optarg;
+			break;
+		case 'P':
+			wo.plan = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -101,5 +116,5 @@ main(int argc, char **argv)
 		    argv[optind]);
 		return MX_EXIT_USAGE;
 	}
-	return mx_wizard_main(demo);
+	return mx_wizard_main(&wo);
 }

@@ -2,8 +2,14 @@
 #ifndef MX_WIZARD_H
 #define MX_WIZARD_H
 
-/* Run the wizard on the terminal; demo: on the built-in demo lab.
- * Returns the process exit status. */
-int mx_wizard_main(int demo);
+struct mx_wizard_opts {
+	int demo;		/* open on the demo lab */
+	const char *demo_dir;	/* the lab's directory (implies demo) */
+	const char *plan;	/* the plan file, or NULL for the default */
+};
+
+/* Run the wizard on the terminal. Returns the process exit status: 0, 1
+ * when the plan or the lab could not be set up, 2 without a terminal. */
+int mx_wizard_main(const struct mx_wizard_opts *o);
 
 #endif
