@@ -66,6 +66,10 @@ struct listing {
 	size_t n, cap;
 	struct mx_nameset *idx;	/* key -> index into v */
 	uint64_t bytes;
+	int missing;		/* the directory does not exist */
+	int is_file;		/* a regular file there: an mbox */
+	int has_attachments;	/* ../@attachments exists (Plesk) */
+	int has_quota;		/* maildirsize exists */
 };
 
 static void
@@ -208,15 +212,19 @@ list_tree(struct mx_host *h, const char *dir, struct listing *l,
 	size_t used;
 	int status = -1, rc = -1;
 
-	/* One round trip: a missing directory lists nothing (status 0), a
-	 * file where the directory should be is status 3. */
+	/* One round trip: what is there (a Maildir, an mbox file, nothing),
+	 * whether @attachments and maildirsize exist, and the messages. */
 	hp = mx_host_path(h, dir);
 	mx_buf_puts(&cmd, "d=");
 	mx_shell_quote(&cmd, hp ? hp : dir);
-	mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then cd \"$d\" && find . -mindepth 2 "
+	mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then "
+	    "if [ -d \"$d/../@attachments\" ]; then printf '0 0 @attachments\\0'; fi; "
+	    "if [ -f \"$d/maildirsize\" ]; then printf '0 0 maildirsize\\0'; fi; "
+	    "cd \"$d\" && find . -mindepth 2 "
 	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
 	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
-	    "'%s %T@ %P\\0'; elif [ -e \"$d\" ]; then exit 3; fi");
+	    "'%s %T@ %P\\0'; elif [ -f \"$d\" ]; then exit 4; "
+	    "elif [ -e \"$d\" ]; then exit 3; else exit 5; fi");
 	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 		goto out;
 	for (;;) {
@@ -234,7 +242,11 @@ list_tree(struct mx_host *h, const char *dir, struct listing *l,
 		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
 			sp1 = strchr(p, ' ');
 			sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-			if (sp2 != NULL && listing_add(l, sp2 + 1,
+			if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
+				l->has_attachments = 1;
+			else if (sp2 != NULL && strcmp(sp2 + 1, "maildirsize") == 0)
+				l->has_quota = 1;
+			else if (sp2 != NULL && listing_add(l, sp2 + 1,
 			    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
 			    err) == -1)
 				goto out;
@@ -249,6 +261,12 @@ list_tree(struct mx_host *h, const char *dir, struct listing *l,
 		goto out;
 	}
 	s = NULL;
+	if (status == 4 || status == 5) {
+		l->is_file = status == 4;
+		l->missing = status == 5;
+		rc = 0;
+		goto out;
+	}
 	if (status == 3) {
 		mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
 		    mx_host_name(h), dir);
@@ -1011,7 +1029,6 @@ fix_quota(struct job *j, struct mx_err *err)
 {
 	struct mx_buf old = MX_BUF_INIT, nw = MX_BUF_INIT;
 	struct mx_mdname mn;
-	struct mx_stat st;
 	char path[PATH_MAX];
 	const char *slash;
 	uint64_t bytes = 0;
@@ -1019,9 +1036,7 @@ fix_quota(struct job *j, struct mx_err *err)
 	int rc = -1;
 
 	snprintf(path, sizeof path, "%s/maildirsize", j->u->dst);
-	if (mx_host_stat(j->to, path, &st, err) == -1)
-		return -1;
-	if (!st.exists)
+	if (!j->dst.has_quota)
 		return 0;
 	if (mx_host_read_file(j->to, path, &old, err) == -1)
 		goto out;
@@ -1059,10 +1074,10 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	if (relist) {
 		if (listing_init(&s2, err) == -1 || listing_init(&d2, err) == -1)
 			goto out;
-		if (list_tree(j->from, j->u->src, &s2, err) == -1 ||
-		    list_tree(j->to, j->u->dst, &d2, err) == -1)
+		/* The source's set is the one listed at the start (plus what
+		 * arrived in the stream); the target is looked at again. */
+		if (list_tree(j->to, j->u->dst, &d2, err) == -1)
 			goto out;
-		S = &s2;
 		D = &d2;
 	}
 	j->r->src_msgs = S->n;
@@ -1274,7 +1289,6 @@ copy_attachments(struct job *j, struct mx_err *err)
 {
 	char sparent[PATH_MAX], dparent[PATH_MAX], *sl, *hs = NULL, *hd = NULL;
 	char buf[XBUF];
-	struct mx_stat st;
 	struct mx_stream *in = NULL;
 	struct archive *a = NULL, *w = NULL;
 	struct archive_entry *e;
@@ -1293,15 +1307,8 @@ copy_attachments(struct job *j, struct mx_err *err)
 	if ((sl = strrchr(dparent, '/')) == NULL || sl == dparent)
 		return 0;
 	*sl = '\0';
-	{
-		char ap[PATH_MAX + 16];
-
-		snprintf(ap, sizeof ap, "%s/@attachments", sparent);
-		if (mx_host_stat(j->from, ap, &st, err) == -1)
-			return -1;
-		if (!st.exists || !st.is_dir || st.is_link)
-			return 0;
-	}
+	if (!j->src.has_attachments)
+		return 0;
 	if (!j->owner_known && resolve_owner(j, err) == -1)
 		return -1;
 	hs = mx_host_path(j->from, sparent);
@@ -1419,16 +1426,17 @@ run_job(struct job *j, struct mx_err *err)
 	uint64_t wbytes = 0;
 
 	prog_state(&j->prog, MX_XS_LISTING);
-	if (listing_init(&j->src, err) == -1 || listing_init(&j->dst, err) == -1)
+	if (listing_init(&j->dst, err) == -1)
 		return -1;
 	j->want = mx_nameset_new();
 	j->md = EVP_MD_CTX_new();
 	if (j->want == NULL || j->md == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (list_tree(j->from, j->u->src, &j->src, err) == -1)
-		return -1;
 	if (list_tree(j->to, j->u->dst, &j->dst, err) == -1)
 		return -1;
+	if (j->dst.is_file)
+		return mx_err_set(err, MX_E_USAGE, _("%s: %s is a file, not a "
+		    "Maildir"), mx_host_name(j->to), j->u->dst);
 	for (i = 0; i < j->src.n; i++) {
 		if (listing_get(&j->dst, j->src.v[i].key) != NULL) {
 			j->r->skipped++;
@@ -1492,7 +1500,6 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 {
 	struct mx_xfer_user mu;
 	struct mx_host *spoolhost = NULL;
-	struct mx_stat st;
 	struct job j;
 	char spool[PATH_MAX] = "", detail[256];
 	int rc = -1;
@@ -1527,14 +1534,15 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
-	if (mx_host_stat(from, u->src, &st, err) == -1)
+	if (listing_init(&j.src, err) == -1 ||
+	    list_tree(from, u->src, &j.src, err) == -1)
 		goto out;
-	if (!st.exists) {
+	if (j.src.missing) {
 		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
 		    mx_host_name(from), u->src);
 		goto out;
 	}
-	if (st.is_reg) {
+	if (j.src.is_file) {
 		/* An mbox: convert it on this machine, then move the result. */
 		prog_state(&j.prog, MX_XS_CONVERTING);
 		if (o->state_dir != NULL)
@@ -1565,6 +1573,10 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		mu.src = spool;
 		j.u = &mu;
 		j.from = spoolhost;
+		listing_free(&j.src);
+		if (listing_init(&j.src, err) == -1 ||
+		    list_tree(j.from, spool, &j.src, err) == -1)
+			goto out;
 		free(j.srcpath);
 		j.srcpath = strdup(spool);
 		if (j.srcpath == NULL) {

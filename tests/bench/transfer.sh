@@ -70,14 +70,25 @@ with open(mapf, "w") as m:
 PY
 for u in $(seq -f 'u%03.0f' 0 199); do mkdir -p "$RN/home/$u"; done
 awk '{print $4, $1}' "$LAB/map" | while read -r id u; do chown "$id:$id" "$RN/home/$u"; done
+# The old host's root may ssh to new (rsync's own transport).
+mkdir -p "$RO/root/.ssh" && chmod 700 "$RO/root/.ssh"
+cp "$LAB_SSH_KEY" "$RO/root/.ssh/id_ed25519"
+cp "$LAB_KNOWN_HOSTS" "$RO/root/.ssh/known_hosts"
+printf 'Host new\n  HostName %s\n  User root\n  IdentityFile /root/.ssh/id_ed25519\n  UserKnownHostsFile /root/.ssh/known_hosts\n  BatchMode yes\n' \
+    "$LAB_NEW" >"$RO/root/.ssh/config"
 echo "# corpus: $(du -sm "$RO/home" | cut -f1) MiB in Maildirs ($(find "$RO/home" -type f | wc -l) messages), $(du -sm "$LAB/mbox" | cut -f1) MiB in 50 mboxes"
 
-t() {	# t LABEL CMD...: wall seconds (and peak RSS when it is our process)
+t() {	# t LABEL CMD...: wall seconds, or "fail" (the reason on stderr)
 	local s e
 	s=$(date +%s.%N)
-	"$@" >"$LAB/t.out" 2>&1 || { echo "# $1 failed:"; tail -n 5 "$LAB/t.out" | sed 's/^/#   /'; }
+	shift
+	if ! "$@" >"$LAB/t.out" 2>&1; then
+		tail -n 5 "$LAB/t.out" | sed 's/^/#   failed: /' >&2
+		echo fail
+		return
+	fi
 	e=$(date +%s.%N)
-	echo "$e - $s" | bc
+	printf '%.2f\n' "$(echo "$e - $s" | bc)"
 }
 mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"
 	/usr/bin/time -f '%e %M' -o "$LAB/time" "$MXMOVE" "$@" >"$LAB/mx.out" 2>&1 ||
@@ -96,6 +107,8 @@ import os, random, sys
 random.seed(2)
 for u in sorted(os.listdir(sys.argv[1])):
     md = os.path.join(sys.argv[1], u, "Maildir")
+    if not os.path.isdir(os.path.join(md, "cur")):
+        continue
     n = len(os.listdir(os.path.join(md, "cur"))) + len(os.listdir(os.path.join(md, "new")))
     for i in range(max(1, n // 100)):
         with open(os.path.join(md, "new", "1800000000.M%dP9.old.example.test" % i), "w") as f:
@@ -113,7 +126,7 @@ for f in "$LAB"/mbox/*; do
 	/usr/bin/time -f '%M' -o "$LAB/time" "$MXMOVE" mbox2maildir "$f" "$LAB/conv/mx/$(basename "$f")" >/dev/null 2>&1
 	r=$(tail -n 1 "$LAB/time"); [ "$r" -gt "$rss" ] 2>/dev/null && rss=$r
 done
-mx_mbox=$(echo "$(date +%s.%N) - $s" | bc)
+mx_mbox=$(printf '%.2f' "$(echo "$(date +%s.%N) - $s" | bc)")
 mkdir -p "$LAB/conv/mb2md"
 mb_mbox=$(t mb2md sh -c "for f in $LAB/mbox/*; do HOME=$LAB/conv mb2md -s \$f -d $LAB/conv/mb2md/\$(basename \$f) >/dev/null || exit 1; done")
 mkdir -p "$LAB/conv/dv" "$LAB/conv/dvsrc" && cp "$LAB"/mbox/* "$LAB/conv/dvsrc/"
@@ -121,7 +134,7 @@ chown -R 1000:1000 "$LAB/conv/dv" "$LAB/conv/dvsrc"
 printf 'base_dir = %s/dvrun\nstate_dir = %s/dvstate\nlog_path = %s/dv.log\n' "$LAB" "$LAB" "$LAB" >"$LAB/dv.conf"
 dv_mbox=$(t doveadm sh -c "for f in $LAB/conv/dvsrc/*; do b=\$(basename \$f); USER=bench HOME=$LAB/conv doveadm -c $LAB/dv.conf -o mail_uid=1000 -o mail_gid=1000 -o first_valid_uid=1000 -o mail_location=maildir:$LAB/conv/dv/\$b import mbox:$LAB/conv/dvsrc:INBOX=\$f '' all || exit 1; done")
 
-ratio() { echo "scale=2; $1 / $2" | bc; }
+ratio() { case "$1$2" in *fail*) echo n/a ;; *) echo "scale=2; $1 / $2" | bc ;; esac; }
 cat <<TABLE
 # ---------------------------------------------------------------------
 # $MB MiB corpus                 mxmove     usual tool        ratio (goal)
