@@ -91,7 +91,7 @@ t() {	# t LABEL CMD...: wall seconds, or "fail" (the reason on stderr)
 	printf '%.2f\n' "$(echo "$e - $s" | bc)"
 }
 mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"
-	/usr/bin/time -f '%e %M' -o "$LAB/time" "$MXMOVE" "$@" >"$LAB/mx.out" 2>&1 ||
+	/usr/bin/time -f "%e %M" -o "$LAB/time" "$MXMOVE" "$@" >"$LAB/mx.out" 2>&1 ||
 	    { echo "# mxmove $1 failed:" >&2; tail -n 5 "$LAB/mx.out" | sed 's/^/#   /' >&2; }
 	tail -n 1 "$LAB/time"
 }
