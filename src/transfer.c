@@ -683,6 +683,7 @@ struct job {
 	struct mx_xfer_result *r;
 	struct listing src, dst;
 	struct mx_nameset *want;	/* keys to copy */
+	struct mx_nameset *done;	/* keys copied in this pass */
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
@@ -759,6 +760,10 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 		return 0;
 	if (msg_path(path, key, klen, folder, sizeof folder, name) == -1)
 		return 0;
+	/* Once per unique name, even when new/ and cur/ both hold it (a
+	 * client moved it while tar ran). */
+	if (mx_nameset_has(j->done, key, NULL))
+		return 0;
 	if (mx_nameset_has(j->want, key, NULL))
 		return 1;
 	/* Arrived after the listing and not on the target: take it too. */
@@ -824,7 +829,8 @@ copy_entry(struct job *j, struct archive *a, struct archive_entry *e,
 	}
 	/* An index: the listing may grow and move. */
 	j->copied[j->ncopied++] = (size_t)(r - j->src.v);
-	mx_nameset_add(j->want, key, 0);
+	if (mx_nameset_add(j->done, key, 0) == -1)
+		return mx_err_errno(err, ENOMEM, "malloc");
 	j->r->copied_msgs++;
 	j->r->copied_bytes += got;
 	j->prog.p.msgs_done++;
@@ -1429,8 +1435,9 @@ run_job(struct job *j, struct mx_err *err)
 	if (listing_init(&j->dst, err) == -1)
 		return -1;
 	j->want = mx_nameset_new();
+	j->done = mx_nameset_new();
 	j->md = EVP_MD_CTX_new();
-	if (j->want == NULL || j->md == NULL)
+	if (j->want == NULL || j->done == NULL || j->md == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	if (list_tree(j->to, j->u->dst, &j->dst, err) == -1)
 		return -1;
@@ -1620,6 +1627,7 @@ out:
 	listing_free(&j.src);
 	listing_free(&j.dst);
 	mx_nameset_free(j.want);
+	mx_nameset_free(j.done);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	free(j.srcpath);
