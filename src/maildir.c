@@ -230,7 +230,31 @@ struct mx_mdwriter {
 	char tmp[PATH_MAX];
 	int fd;
 	uint64_t size;
+	size_t nbuf;
+	char buf[65536];	/* writes go out in large pieces */
 };
+
+static int
+md_flush(struct mx_mdwriter *w, struct mx_err *err)
+{
+	const char *p = w->buf;
+	size_t len = w->nbuf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(w->fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return mx_err_errno(err, errno, _("%s: cannot write"),
+			    w->tmp);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	w->nbuf = 0;
+	return 0;
+}
 
 int
 mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
@@ -267,19 +291,19 @@ mx_mdwriter_write(struct mx_mdwriter *w, const void *data, size_t len,
     struct mx_err *err)
 {
 	const char *p = data;
-	ssize_t n;
+	size_t room;
 
+	w->size += len;
 	while (len > 0) {
-		n = write(w->fd, p, len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return mx_err_errno(err, errno, _("%s: cannot write"),
-			    w->tmp);
-		}
-		p += n;
-		len -= (size_t)n;
-		w->size += (uint64_t)n;
+		room = sizeof w->buf - w->nbuf;
+		if (room > len)
+			room = len;
+		memcpy(w->buf + w->nbuf, p, room);
+		w->nbuf += room;
+		p += room;
+		len -= room;
+		if (w->nbuf == sizeof w->buf && md_flush(w, err) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -315,6 +339,8 @@ mx_mdwriter_commit(struct mx_mdwriter *w, const char *sub, const char *name,
 		mx_err_set(err, MX_E_USAGE, _("%s: path too long"), w->dir);
 		goto fail;
 	}
+	if (md_flush(w, err) == -1)
+		goto fail;
 	if (fchmod(w->fd, mode) == -1 ||
 	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    fchown(w->fd, uid, gid) == -1)) {
@@ -356,6 +382,149 @@ mx_mdwriter_commit(struct mx_mdwriter *w, const char *sub, const char *name,
 fail:
 	mx_mdwriter_abort(w);
 	return -1;
+}
+
+/* Group commit ------------------------------------------------------- */
+
+struct mdb_ent {
+	char *tmp, *dst;
+	uint64_t size;
+};
+
+struct mx_mdbatch {
+	int dirfd;
+	struct mdb_ent e[MX_MDBATCH_MAX];
+	size_t n;
+	uint64_t bytes;
+	uint64_t existed, existed_bytes;
+};
+
+int
+mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
+{
+	struct mx_mdbatch *b = calloc(1, sizeof *b);
+
+	if (b == NULL)
+		return mx_err_errno(err, errno, "malloc");
+	b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->dirfd == -1) {
+		mx_err_errno(err, errno, _("%s: cannot open"), dir);
+		free(b);
+		return -1;
+	}
+	*out = b;
+	return 0;
+}
+
+int
+mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (b == NULL || b->n == 0)
+		return 0;
+	if (syncfs(b->dirfd) == -1)
+		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
+	for (i = 0; i < b->n; i++) {
+		if (rc == 0 && link(b->e[i].tmp, b->e[i].dst) == -1) {
+			if (errno == EEXIST) {
+				b->existed++;
+				b->existed_bytes += b->e[i].size;
+			} else {
+				rc = mx_err_errno(err, errno,
+				    _("%s: cannot move into place"), b->e[i].dst);
+			}
+		}
+		unlink(b->e[i].tmp);
+		free(b->e[i].tmp);
+		free(b->e[i].dst);
+	}
+	b->n = 0;
+	b->bytes = 0;
+	return rc;
+}
+
+void
+mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs, uint64_t *bytes)
+{
+	*msgs = b ? b->existed : 0;
+	*bytes = b ? b->existed_bytes : 0;
+}
+
+void
+mx_mdbatch_free(struct mx_mdbatch *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++) {
+		unlink(b->e[i].tmp);
+		free(b->e[i].tmp);
+		free(b->e[i].dst);
+	}
+	close(b->dirfd);
+	free(b);
+}
+
+int
+mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
+    const char *sub, const char *name, mode_t mode, uid_t uid, gid_t gid,
+    int64_t mtime, struct mx_err *err)
+{
+	struct timespec ts[2];
+	struct mdb_ent *e;
+	char dst[PATH_MAX];
+
+	if (snprintf(dst, sizeof dst, "%s/%s/%s", w->dir, sub, name) >=
+	    (int)sizeof dst) {
+		mx_mdwriter_abort(w);
+		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), w->dir);
+	}
+	if (md_flush(w, err) == -1) {
+		mx_mdwriter_abort(w);
+		return -1;
+	}
+	if (fchmod(w->fd, mode) == -1 ||
+	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchown(w->fd, uid, gid) == -1)) {
+		mx_err_errno(err, errno, _("%s: cannot set mode or owner"), w->tmp);
+		mx_mdwriter_abort(w);
+		return -1;
+	}
+	if (mtime >= 0) {
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)mtime;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (futimens(w->fd, ts) == -1) {
+			mx_err_errno(err, errno, _("%s: cannot set its time"), w->tmp);
+			mx_mdwriter_abort(w);
+			return -1;
+		}
+	}
+	if (close(w->fd) == -1) {
+		w->fd = -1;
+		mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
+		mx_mdwriter_abort(w);
+		return -1;
+	}
+	w->fd = -1;
+	e = &b->e[b->n];
+	e->tmp = strdup(w->tmp);
+	e->dst = strdup(dst);
+	e->size = w->size;
+	if (e->tmp == NULL || e->dst == NULL) {
+		free(e->tmp);
+		free(e->dst);
+		mx_mdwriter_abort(w);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	b->n++;
+	b->bytes += w->size;
+	free(w);	/* the tmp/ file now belongs to the batch */
+	if (b->n == MX_MDBATCH_MAX || b->bytes >= (64u << 20))
+		return mx_mdbatch_flush(b, err);
+	return 0;
 }
 
 /* maildirsize ------------------------------------------------------- */

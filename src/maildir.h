@@ -78,6 +78,28 @@ int mx_mdwriter_commit(struct mx_mdwriter *w, const char *sub,
     int *existed, struct mx_err *err);
 void mx_mdwriter_abort(struct mx_mdwriter *w);
 
+/* Group commit, for bulk imports: messages wait in tmp/ without an fsync
+ * each; a flush syncs the filesystem once, then links them all into place
+ * (never over a name already there). At most MX_MDBATCH_MAX messages or
+ * 64 MiB wait, so memory stays bounded. */
+#define MX_MDBATCH_MAX 512
+struct mx_mdbatch;
+int mx_mdbatch_new(struct mx_mdbatch **out, const char *dir,
+    struct mx_err *err);
+/* Like mx_mdwriter_commit, but the rename waits for the next flush (done
+ * here when the batch is full). Always frees w. */
+int mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
+    const char *sub, const char *name, mode_t mode, uid_t uid, gid_t gid,
+    int64_t mtime, struct mx_err *err);
+/* Sync, then link what waits. Messages found already there are counted in
+ * the batch (see mx_mdbatch_existed). */
+int mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err);
+/* Messages and bytes found already in place at flushes so far. */
+void mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs,
+    uint64_t *bytes);
+/* Drop what still waits (its tmp/ files are removed) and free. */
+void mx_mdbatch_free(struct mx_mdbatch *b);
+
 /* Recompute maildirsize in root: the first line (the quota definition,
  * "NNNS,MMMC") is kept; the rest becomes one line with the bytes and
  * message count of every message (sizes from ",S=" when present). When

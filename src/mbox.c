@@ -632,6 +632,7 @@ struct conv {
 	struct mx_nameset *existing;	/* keys already in the Maildir */
 	struct mx_nameset *used;	/* names given in this run */
 	struct mx_mdwriter *w;
+	struct mx_mdbatch *batch;
 	EVP_MD_CTX *md;
 	struct mx_mbox_conv_stats *st;
 	mx_mbox_damage_fn damage;
@@ -673,7 +674,7 @@ conv_end(void *ctx, const struct mx_mbox_msg *m, struct mx_err *err)
 	char hex[17], base[512], name[560], key[600];
 	unsigned int dlen, i;
 	int64_t date = m->date;
-	int existed, cur, k, r;
+	int cur, k, r;
 
 	EVP_DigestFinal_ex(c->md, dg, &dlen);
 	for (i = 0; i < 8; i++)
@@ -718,17 +719,10 @@ conv_end(void *ctx, const struct mx_mbox_msg *m, struct mx_err *err)
 	c->st->bytes += c->size;
 	if (c->w == NULL)
 		return 0;
-	r = mx_mdwriter_commit(c->w, cur ? "cur" : "new", name, 0600,
-	    c->opts->uid, c->opts->gid, date, &existed, err);
+	r = mx_mdwriter_commit_batch(c->w, c->batch, cur ? "cur" : "new", name,
+	    0600, c->opts->uid, c->opts->gid, date, err);
 	c->w = NULL;
-	if (r == -1)
-		return -1;
-	if (existed) {
-		c->st->messages--;
-		c->st->bytes -= c->size;
-		c->st->existing++;
-	}
-	return 0;
+	return r;
 }
 
 static void
@@ -816,10 +810,23 @@ mx_mbox_to_maildir(mx_mbox_read_fn rd, void *rctx, const char *maildir,
 	if (stat(maildir, &st) == 0 &&
 	    mx_maildir_walk(maildir, existing_visit, &c, err) == -1)
 		goto out;
+	if (!opts->dry_run && mx_mdbatch_new(&c.batch, maildir, err) == -1)
+		goto out;
 	if (mx_mbox_parse(rd, rctx, opts->format, &ops, &c, err) == -1)
+		goto out;
+	if (mx_mdbatch_flush(c.batch, err) == -1)
 		goto out;
 	rc = 0;
 out:
+	if (c.batch != NULL) {
+		uint64_t em, eb;
+
+		mx_mdbatch_existed(c.batch, &em, &eb);
+		stats->messages -= em;
+		stats->bytes -= eb;
+		stats->existing += em;
+	}
+	mx_mdbatch_free(c.batch);
 	mx_mdwriter_abort(c.w);
 	mx_nameset_free(c.existing);
 	mx_nameset_free(c.used);

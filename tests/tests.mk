@@ -129,3 +129,4 @@ SH_TESTS += tests/accounts/vpopmail-script.sh
 SH_TESTS += tests/ui/frame.sh
 EXTRA_DIST += tests/ui/tmux.sh
 SH_TESTS += tests/ui/walk.sh
+EXTRA_DIST += tests/bench/transfer.sh

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cmd-transfer.h"
 #include "commands.h"
 #include "i18n.h"
@@ -265,6 +266,7 @@ xfer_usage(FILE *fp, const char *verb)
 	    "  --state DIR    journal and spool (~/.local/state/mxmove)\n"
 	    "  --mbox-format F  mboxo (default), mboxrd or mboxcl2\n"
 	    "  --progress     progress lines on stderr\n"
+	    "  --audit FILE   every command run on a host, with its time\n"
 	    "  --via-tar      write through `tar x` on the target even when it\n"
 	    "                 is local (as for an ssh target)\n"
 	    "  --chunk BYTES  bytes through one `tar x` before they are moved\n"
@@ -292,6 +294,7 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 		{ "ssh-config", required_argument, NULL, 'C' },
 		{ "via-tar", no_argument, NULL, 'T' },
 		{ "chunk", required_argument, NULL, 'k' },
+		{ "audit", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -300,6 +303,7 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 	struct mx_xfer_opts o;
 	struct mx_xfer_result *res;
 	struct ulist ul;
+	struct mx_audit *audit = NULL;
 	struct mx_err err;
 	char defstate[4096], *end;
 	size_t i;
@@ -361,6 +365,14 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 				    "number of bytes\n"), verb);
 				goto out;
 			}
+			break;
+		case 'a':
+			if (audit == NULL && mx_audit_open(&audit, optarg,
+			    &err) == -1) {
+				fprintf(stderr, "mxmove %s: %s\n", verb, err.msg);
+				goto out;
+			}
+			hopts.audit = audit;
 			break;
 		case 'K': hopts.known_hosts = optarg; break;
 		case 'I': hopts.identity = optarg; break;
@@ -448,6 +460,7 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 	rc = failed > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
 out:
 	ulist_free(&ul);
+	mx_audit_close(audit);
 	return rc;
 }
 

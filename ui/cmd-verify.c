@@ -1,6 +1,6 @@
 /* cmd-verify.c - the "verify" verb: compare users' mailboxes on both hosts
  * (message count, bytes and the SHA-256 of every message), writing
- * nothing anywhere.
+ * nothing on either host (an mbox source is converted on this machine).
  *
  * Exit status: 0 every source message is on the target with the same
  * content; 1 a difference (named) or a failure; 2 bad usage. */

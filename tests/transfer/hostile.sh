@@ -27,6 +27,7 @@ def special(name, typ, link=""):
     if typ in (tarfile.CHRTYPE, tarfile.BLKTYPE): i.devmajor, i.devminor = 1, 3
     t.addfile(i)
 reg("./new/1700000001.1.old", b"Subject: good\n\ngood\n")
+reg("./cur/1700000001.1.old:2,S", b"Subject: good\n\ngood\n")  # the same, moved
 reg(outside + "/abs-evil")                      # absolute path
 reg("../../../../.." + outside + "/dotdot-evil")  # climbing out
 reg("./cur/../../../../../.." + outside + "/dotdot2-evil")
@@ -68,8 +69,21 @@ for via in "" --via-tar; do
 	    "${via:-disk}: new/ is still a real directory"
 	is "$(cat "$NEW/home/mal/Maildir/new/1700000001.1.old")" "$(printf 'Subject: good\n\ngood')" \
 	    "${via:-disk}: the good message is there"
+	is "$(find "$NEW/home/mal/Maildir" -name '1700000001.1.old*' | wc -l)" 1 \
+	    "${via:-disk}: a message in new/ and cur/ of the stream lands once"
 	is "$(find "$NEW/home/mal/Maildir" -type f -path '*/new/*' | wc -l)" 2 \
 	    "${via:-disk}: the file sent after the new/ link went into the real new/"
 done
 is "$(stat -c %s /etc/passwd)" "$(wc -c </etc/passwd)" "/etc/passwd untouched"
+
+# A symbolic link planted in the target Maildir where a folder belongs.
+mkdir -p "$OLD/home/sym/Maildir/.Sent/cur" "$NEW/home/sym/Maildir/cur"
+printf 'Subject: s\n\ns\n' >"$OLD/home/sym/Maildir/.Sent/cur/1700000009.9.old:2,S"
+ln -s "$OUT" "$NEW/home/sym/Maildir/.Sent"
+out=$("$MXMOVE" transfer --from "local:$OLD" --to "local:$NEW" --state "$LAB/state" \
+    --user sym:/home/sym/Maildir:/home/sym/Maildir:2002:2002 2>&1)
+rc=$?
+is "$rc" 1 "a symlinked folder on the target: status 1"
+like "$out" 'Maildir/\.Sent is a symbolic link: refused' "the link is named"
+is "$(ls -A "$OUT" | wc -l)" 0 "nothing written through it"
 done_testing

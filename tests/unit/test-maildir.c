@@ -182,6 +182,56 @@ main(void)
 	snprintf(path, sizeof path, "%s/Maildir/maildirsize", dir);
 	is_str(slurp(path), "5000S\n25 3\n", "a new definition replaces the old");
 
+	/* group commit */
+	{
+		struct mx_mdbatch *b;
+		uint64_t em, eb;
+		char md[512];
+		int k;
+
+		snprintf(md, sizeof md, "%s/Maildir", dir);
+		ok(mx_mdbatch_new(&b, md, &err) == 0, "batch opened");
+		for (k = 0; k < 3; k++) {
+			mx_mdwriter_open(&w, md, &err);
+			mx_mdwriter_write(w, "batched\n", 8, &err);
+			snprintf(key, sizeof key, k == 2 ? "1000.A.h:2,S" :
+			    "2000.B%d.h:2,S", k);
+			ok(mx_mdwriter_commit_batch(w, b, "cur", key, 0600,
+			    (uid_t)-1, (gid_t)-1, 1500000000, &err) == 0,
+			    "message %d queued", k);
+		}
+		snprintf(path, sizeof path, "%s/Maildir/cur/2000.B0.h:2,S", dir);
+		ok(access(path, F_OK) == -1, "nothing in place before the flush");
+		ok(mx_mdbatch_flush(b, &err) == 0, "flushed: %s", err.msg);
+		ok(access(path, F_OK) == 0 && stat(path, &st) == 0 &&
+		    st.st_mtime == 1500000000, "in place after the flush, mtime set");
+		mx_mdbatch_existed(b, &em, &eb);
+		ok(em == 1 && eb == 8, "the name already there is counted, not replaced");
+		snprintf(path, sizeof path, "%s/Maildir/cur/1000.A.h:2,S", dir);
+		is_str(slurp(path), "Subject: x\n\nhi\n", "the old file is intact");
+		mx_mdwriter_open(&w, md, &err);
+		mx_mdwriter_write(w, "dropped\n", 8, &err);
+		mx_mdwriter_commit_batch(w, b, "new", "3000.C.h", 0600, (uid_t)-1,
+		    (gid_t)-1, -1, &err);
+		mx_mdbatch_free(b);
+		snprintf(path, sizeof path, "%s/Maildir/new/3000.C.h", dir);
+		ok(access(path, F_OK) == -1, "freeing a batch drops what waits");
+		snprintf(path, sizeof path, "%s/Maildir/tmp", dir);
+		{
+			struct seen t = { 0 };
+
+			mx_maildir_walk(md, visit, &t, &err);
+			is_int(t.count, 5, "five messages now");
+		}
+		snprintf(path, sizeof path, "ls -A '%s/Maildir/tmp' | grep -q .", dir);
+		ok(system(path) != 0, "tmp/ is empty");
+		/* clean the extra messages so the quota figures stay as before */
+		snprintf(path, sizeof path, "%s/Maildir/cur/2000.B0.h:2,S", dir);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/Maildir/cur/2000.B1.h:2,S", dir);
+		unlink(path);
+	}
+
 	/* name set */
 	ns = mx_nameset_new();
 	added = 0;
