@@ -429,8 +429,14 @@ static int
 reload_cmd(struct mx_host *h, const struct mx_mta_opts *o,
     struct mx_changes *cs, struct mx_err *err)
 {
+	/* A stopped Postfix reads main.cf when it starts: not an error. */
+	static const char script[] =
+	    "if postfix -c \"$1\" status >/dev/null 2>&1; then "
+	    "postfix -c \"$1\" reload; "
+	    "else echo \"Postfix is not running (it reads main.cf when it "
+	    "starts)\"; fi";
 	char *c = mx_host_path(h, conf(o));
-	const char *argv[] = { "postfix", "-c", c, "reload", NULL };
+	const char *argv[] = { "sh", "-c", script, "sh", c, NULL };
 	int rc = mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO | MX_RUN_DAEMON,
 	    argv, err);
 
@@ -576,7 +582,11 @@ postfix_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	/* Thawed: deliver what waited. */
 	c = mx_host_path(h, conf(o));
 	{
-		const char *argv[] = { "postqueue", "-c", c, "-f", NULL };
+		const char *argv[] = { "sh", "-c",
+		    "if postfix -c \"$1\" status >/dev/null 2>&1; then "
+		    "postqueue -c \"$1\" -f && echo \"postqueue -f: the queue "
+		    "is flushed\"; else echo \"Postfix is not running\"; fi",
+		    "sh", c, NULL };
 
 		rc = mx_changes_run(cs, MX_RUN_UNDO | MX_RUN_DAEMON, argv, err);
 	}
@@ -734,8 +744,9 @@ postfix_forward(struct mx_host *h, const struct mx_mta_opts *o,
 		const char *argv[] = { "sh", "-c", script.data, "sh", c, hf,
 		    NULL };
 
-		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO, argv,
-		    err) == -1)
+		/* the host's own postmap (its map format): live hosts only */
+		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO |
+		    MX_RUN_DAEMON, argv, err) == -1)
 			goto out;
 	}
 	if (reload_cmd(h, o, cs, err) == -1)
