@@ -550,6 +550,11 @@ postfix_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	if (f->method != MX_FREEZE_DEFAULT && f->method != MX_FREEZE_DEFER)
 		return mx_err_set(err, MX_E_USAGE,
 		    _("Postfix freezes with defer_transports (--method defer)"));
+	if ((f->domains && f->domains[0]) || (f->homes && f->homes[0]) ||
+	    (f->homes_under && f->homes_under[0]) || f->to)
+		return mx_err_set(err, MX_E_USAGE,
+		    _("%s: the freeze holds every delivery; --domain, --home, "
+		    "--homes-under and --to do not apply"), "Postfix");
 	if (maincf_open(&m, h, o, err) == -1)
 		return -1;
 	if (delivery_transports(h, o, &m.c, &names, err) == -1)

@@ -322,6 +322,11 @@ sendmail_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	if (f->method != MX_FREEZE_DEFAULT && f->method != MX_FREEZE_QUEUEONLY)
 		return mx_err_set(err, MX_E_USAGE,
 		    _("sendmail freezes by queueing only (--method queue-only)"));
+	if ((f->domains && f->domains[0]) || (f->homes && f->homes[0]) ||
+	    (f->homes_under && f->homes_under[0]) || f->to)
+		return mx_err_set(err, MX_E_USAGE,
+		    _("%s: the freeze holds every delivery; --domain, --home, "
+		    "--homes-under and --to do not apply"), "sendmail");
 	if (cf_open(&c, h, o, "sendmail.cf", MX_CTL_WHOLE, err) == -1)
 		return -1;
 	if (!c.exists) {

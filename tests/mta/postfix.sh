@@ -79,6 +79,9 @@ is "$(postconf -c "$NEW" -h mydestination)" "localhost" "undone"
 
 # --- freeze: deliveries deferred, counted, then released by thaw ----------
 cp "$NEW/main.cf" "$LAB/new-main.cf.0"
+run_mx freeze local: --mta postfix --postfix-config "$NEW" --domain example.test
+is "$rc" 2 "freeze --domain: exit 2 (Postfix holds every delivery)"
+cmp -s "$NEW/main.cf" "$LAB/new-main.cf.0"; ok $? "and main.cf is untouched"
 run_mx freeze local: --mta postfix --postfix-config "$NEW"
 is "$rc" 0 "freeze: exit 0"
 like "$out" '^\+defer_transports = local, virtual$' "defer_transports holds the delivery transports"
