@@ -59,10 +59,10 @@ static const struct keydef keys[MX_PLAN_NKEYS] = {
 	    "(empty: show what to change)"), "", check_path },
 	[MX_PLAN_DNS_SERVERS] = { "dns_servers", N_("authoritative servers "
 	    "ADDR[@PORT] (empty: ask the NS records)"), "", check_servers },
-	[MX_PLAN_ZONE_FILE] = { "zone_file", N_("a zone file to edit instead "
-	    "of live DNS (demo, offline)"), "", check_path },
-	[MX_PLAN_SOURCE] = { "source", N_("account sources: system vpopmail "
-	    "vpopmail-mysql qmail-mysql plesk mbox"), "", check_sources },
+	[MX_PLAN_ZONE_FILE] = { "zone_file", N_("a zone file, or a directory "
+	    "of DOMAIN.zone files, to edit instead of live DNS (demo, offline)"), "", check_path },
+	[MX_PLAN_SOURCE] = { "source", N_("account sources: passwd vpopmail "
+	    "vpopmail-mysql qmail-mysql plesk dovecot (empty: detect)"), "", check_sources },
 	[MX_PLAN_TARGET] = { "target", N_("account target: system vpopmail "
 	    "vpopmail-mysql dovecot mysql"), "", check_target },
 	[MX_PLAN_MTA_OLD] = { "mta_old", N_("the old host's MTA: qmail, "
@@ -73,8 +73,8 @@ static const struct keydef keys[MX_PLAN_NKEYS] = {
 	    "move, in seconds"), "600", check_ttl },
 };
 
-static const char *const source_kinds[] = { "system", "vpopmail",
-	"vpopmail-mysql", "qmail-mysql", "plesk", "mbox", NULL };
+static const char *const source_kinds[] = { "passwd", "vpopmail",
+	"vpopmail-mysql", "qmail-mysql", "plesk", "dovecot", NULL };
 static const char *const target_kinds[] = { "system", "vpopmail",
 	"vpopmail-mysql", "dovecot", "mysql", NULL };
 static const char *const mtas[] = { "qmail", "postfix", "sendmail", NULL };
@@ -270,7 +270,7 @@ source_word(const char *key, const char *w, size_t n, struct mx_err *err)
 	if (in_list(w, n, source_kinds))
 		return 0;
 	return mx_err_set(err, MX_E_USAGE, _("%s: '%.*s' is not a source "
-	    "(system vpopmail vpopmail-mysql qmail-mysql plesk mbox)"), key,
+	    "(passwd vpopmail vpopmail-mysql qmail-mysql plesk dovecot)"), key,
 	    (int)n, w);
 }
 

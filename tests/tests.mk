@@ -45,6 +45,8 @@ TESTS += tests/unit/test-host-local
 EXTRA_DIST += tests/lab/knot.sh
 SH_TESTS += tests/dns/smoke.sh
 
+SH_TESTS += tests/accounts/mariadb-smoke.sh
+EXTRA_DIST += tests/lab/mariadb.sh
 SH_TESTS += tests/host/sshd-smoke.sh
 EXTRA_DIST += tests/lab/sshd.sh
 check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
@@ -56,15 +58,22 @@ TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
+SH_TESTS += tests/accounts/create-dovecot.sh
+SH_TESTS += tests/accounts/sql-sources.sh
 
-SH_TESTS += tests/accounts/mariadb-smoke.sh
-EXTRA_DIST += tests/lab/mariadb.sh
 check_PROGRAMS += tests/unit/test-plan
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-plan
 SH_TESTS += tests/store/mbox-check.sh
 SH_TESTS += tests/accounts/preflight.sh
+
+check_PROGRAMS += tests/unit/test-ctlfile
+tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-ctlfile
+SH_TESTS += tests/uidl/dovecot.sh
+SH_TESTS += tests/ledger/ledger.sh
 
 # hostctl: the host layer on the command line, for the lab tests.
 check_PROGRAMS += tests/host/hostctl
@@ -73,11 +82,29 @@ tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_host_hostctl_LDADD = $(UNIT_LDADD)
 SH_TESTS += tests/host/ssh.sh
 SH_TESTS += tests/host/check.sh
+EXTRA_DIST += tests/bench/ssh-stream.sh
+check_PROGRAMS += tests/unit/test-dns
+tests_unit_test_dns_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-dns
+SH_TESTS += tests/dns/poll.sh
+SH_TESTS += tests/dns/update.sh
+SH_TESTS += tests/dns/probe.sh
+EXTRA_DIST += tests/bench/dns-round.sh
+check_PROGRAMS += tests/unit/test-dns-threads
+tests_unit_test_dns_threads_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_threads_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/dns/threads.sh
 
-check_PROGRAMS += tests/unit/test-ctlfile
-tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
-TESTS += tests/unit/test-ctlfile
+SH_TESTS += tests/transfer/local.sh
+SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/transfer/kill.sh
+SH_TESTS += tests/transfer/ssh-dovecot.sh
+check_PROGRAMS += tests/unit/test-journal
+tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-journal
+
 
 check_PROGRAMS += tests/unit/test-mta-qmail
 tests_unit_test_mta_qmail_CFLAGS = $(UNIT_CFLAGS)
@@ -95,5 +122,13 @@ tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
+SH_TESTS += tests/batch/run.sh
 SH_TESTS += tests/uidl/dovecot.sh
 EXTRA_DIST += tests/bench/queue.sh
+SH_TESTS += tests/transfer/local.sh
+SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/accounts/create-system.sh
+SH_TESTS += tests/accounts/vpopmail-script.sh
+SH_TESTS += tests/ui/frame.sh
+EXTRA_DIST += tests/ui/tmux.sh
+SH_TESTS += tests/ui/walk.sh

@@ -10,11 +10,13 @@
 const struct mx_command mx_commands[] = {
 	{ "check", "HOST",
 	  N_("connect, verify the host key, show MTA, layout and disk"), mx_cmd_check },
-	{ "dns", "ZONE [--server ADDR[@PORT]]... [--watch SECS] [--json]",
+	{ "dns", "ZONE [--server ADDR[@PORT]]... [--resolver ADDR[@PORT]] [--zonefile FILE] "
+	  "[--name LABEL]... [--watch SECS [--rounds N] [--until agree|change]] [--timeout SECS] [--json]",
 	  N_("poll the zone's authoritative servers, dig-style"), mx_cmd_dns },
-	{ "dns-update", "ZONE --server ADDR[@PORT] --key FILE (--ttl N | --mx 'PREF HOST')...",
+	{ "dns-update", "ZONE (--server ADDR[@PORT] --key FILE | --zonefile FILE) "
+	  "(--ttl N | --mx 'PREF HOST' | --a NAME=ADDR)... [--dry-run] [--timeout SECS]",
 	  N_("send a TSIG-signed RFC 2136 update"), mx_cmd_dns_update },
-	{ "probe", "ADDR[:PORT]",
+	{ "probe", "ADDR[:PORT]... [--mail-ports] [--expect open|closed|220] [--timeout SECS] [--json]",
 	  N_("TCP probe: refused, timeout, or open with its greeting"), mx_cmd_probe },
 	{ "queue", "HOST [--mta qmail|postfix|sendmail]",
 	  N_("count the mail queue"), mx_cmd_queue },
@@ -28,6 +30,8 @@ const struct mx_command mx_commands[] = {
 	  N_("copy mailboxes, verified and resumable"), mx_cmd_transfer },
 	{ "verify", "--from HOST --to HOST [--user U]...",
 	  N_("compare mailboxes on both hosts"), mx_cmd_verify },
+	{ "ledger", "(--from HOST --to HOST | --plan FILE) [--user NAME:SRC:DST]... [--json]",
+	  N_("the reconciliation ledger: counts, bytes, flags, dates, duplicates per user"), mx_cmd_ledger },
 	{ "mbox2maildir", "MBOX MAILDIR",
 	  N_("convert an mbox file into a Maildir"), mx_cmd_mbox2maildir },
 	{ "mbox-check", "MBOX...",

@@ -136,13 +136,13 @@ static const struct dfile old_files[] = {
 	  "| /home/vpopmail/bin/vdelivermail '' bounce-no-mailbox\n" },
 	{ "home/vpopmail/domains/example.net/.qmail-postmaster", 0600, 0,
 	  "&info@example.net\n" },
-	{ "home/vpopmail/domains/example.net/info/Maildir/cur/1763791000.3001.old.example.com,S=236:2,S",
+	{ "home/vpopmail/domains/example.net/info/Maildir/cur/1763791000.3001.old.example.com,S=#:2,S",
 	  0600, 9000, MSG("sales@example.net", "info@example.net", "Orders",
 	  "Sat, 22 Nov 2025 06:30:00 +0000", "Twelve new orders today.") },
-	{ "home/vpopmail/domains/example.net/info/Maildir/new/1763799800.3002.old.example.com,S=229",
+	{ "home/vpopmail/domains/example.net/info/Maildir/new/1763799800.3002.old.example.com,S=#",
 	  0600, 200, MSG("alice@example.com", "info@example.net", "Hello",
 	  "Sat, 22 Nov 2025 08:56:40 +0000", "Hello from Alice.") },
-	{ "home/vpopmail/domains/example.net/sales/Maildir/new/1763799900.3003.old.example.com,S=234",
+	{ "home/vpopmail/domains/example.net/sales/Maildir/new/1763799900.3003.old.example.com,S=#",
 	  0600, 100, MSG("carol@example.com", "sales@example.net", "Quote",
 	  "Sat, 22 Nov 2025 08:58:20 +0000", "Please send a quote.") },
 	{ "var/spool/mail/carol", 0600, 300,
@@ -204,25 +204,25 @@ static const struct dfile new_files[] = {
 static const struct dfile zone_files[] = {
 	{ "example.com.zone", 0644, 0,
 	  "$ORIGIN example.com.\n"
-	  "$TTL 86400\n"
-	  "@\t86400\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
+	  "$TTL 300\n"
+	  "@\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
 	  "2025112201 3600 900 604800 300\n"
-	  "@\t86400\tIN\tNS\tns1.example.com.\n"
-	  "@\t86400\tIN\tNS\tns2.example.com.\n"
-	  "@\t86400\tIN\tMX\t10 mail.example.com.\n"
-	  "mail\t86400\tIN\tA\t192.0.2.10\n"
-	  "old\t86400\tIN\tA\t192.0.2.10\n"
-	  "new\t86400\tIN\tA\t192.0.2.20\n"
-	  "ns1\t86400\tIN\tA\t192.0.2.53\n"
-	  "ns2\t86400\tIN\tA\t192.0.2.54\n" },
+	  "@\t300\tIN\tNS\tns1.example.com.\n"
+	  "@\t300\tIN\tNS\tns2.example.com.\n"
+	  "@\t300\tIN\tMX\t10 mail.example.com.\n"
+	  "mail\t300\tIN\tA\t192.0.2.10\n"
+	  "old\t300\tIN\tA\t192.0.2.10\n"
+	  "new\t300\tIN\tA\t192.0.2.20\n"
+	  "ns1\t300\tIN\tA\t192.0.2.53\n"
+	  "ns2\t300\tIN\tA\t192.0.2.54\n" },
 	{ "example.net.zone", 0644, 0,
 	  "$ORIGIN example.net.\n"
-	  "$TTL 86400\n"
-	  "@\t86400\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
+	  "$TTL 300\n"
+	  "@\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. "
 	  "2025112201 3600 900 604800 300\n"
-	  "@\t86400\tIN\tNS\tns1.example.com.\n"
-	  "@\t86400\tIN\tNS\tns2.example.com.\n"
-	  "@\t86400\tIN\tMX\t10 mail.example.com.\n" },
+	  "@\t300\tIN\tNS\tns1.example.com.\n"
+	  "@\t300\tIN\tNS\tns2.example.com.\n"
+	  "@\t300\tIN\tMX\t10 mail.example.com.\n" },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -288,8 +288,16 @@ make_files(const char *root, const struct dfile *files, struct mx_err *err)
 	int r = 0;
 
 	for (; files->path && r == 0; files++) {
+		const char *hash = strchr(files->path, '#');
+
 		mx_buf_reset(&p);
-		mx_buf_printf(&p, "%s/%s", root, files->path);
+		/* vdelivermail's ",S=SIZE": the real size, never invented */
+		if (hash != NULL)
+			mx_buf_printf(&p, "%s/%.*s%zu%s", root,
+			    (int)(hash - files->path), files->path,
+			    strlen(files->text), hash + 1);
+		else
+			mx_buf_printf(&p, "%s/%s", root, files->path);
 		r = make_file(p.data, files, err);
 	}
 	mx_buf_free(&p);
@@ -346,8 +354,9 @@ mx_demo_plan(struct mx_plan *p, const char *dir, struct mx_err *err)
 	    /* 127.0.0.9: on loopback, where nothing listens on port 25. */
 	    mx_plan_set(p, MX_PLAN_DEAD_IP, "127.0.0.9", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_LIVE_IP, "192.0.2.20", err) == -1 ||
-	    mx_plan_set(p, MX_PLAN_SOURCE, "system vpopmail mbox", err) == -1 ||
-	    mx_plan_set(p, MX_PLAN_TARGET, "vpopmail", err) == -1 ||
+	    mx_plan_set(p, MX_PLAN_SOURCE, "passwd vpopmail", err) == -1 ||
+	    mx_plan_set(p, MX_PLAN_TARGET, "dovecot", err) == -1 ||
+	    mx_plan_set(p, MX_PLAN_LOW_TTL, "30", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_MTA_OLD, "qmail", err) == -1 ||
 	    mx_plan_set(p, MX_PLAN_MTA_NEW, "qmail", err) == -1)
 		goto out;

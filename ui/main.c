@@ -69,7 +69,10 @@ main(int argc, char **argv)
 	int c;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* MXMOVE_LOCALEDIR: translations from a build tree (tests). */
+	bindtextdomain(PACKAGE, getenv("MXMOVE_LOCALEDIR") &&
+	    *getenv("MXMOVE_LOCALEDIR") ? getenv("MXMOVE_LOCALEDIR") :
+	    LOCALEDIR);
 	textdomain(PACKAGE);
 
 	memset(&wo, 0, sizeof wo);

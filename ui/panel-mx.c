@@ -5,6 +5,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "panel.h"
@@ -25,13 +26,39 @@ wz_panel_frame(WINDOW *w, const char *title)
 	wattroff(w, wz_attr(WZ_C_TITLE));
 }
 
+/* The server column's width: 0 when every row comes from one source
+ * (the zone file): its name is then in the title. */
+static int
+server_width(const struct wz_live *l, const char **only)
+{
+	int i, w = 0, c;
+
+	*only = l->nmx > 0 ? l->mx[0].server : NULL;
+	for (i = 0; i < l->nmx; i++) {
+		if (*only && strcmp(*only, l->mx[i].server) != 0)
+			*only = NULL;
+		if ((c = wz_cols(l->mx[i].server)) > w)
+			w = c;
+	}
+	if (*only != NULL)
+		return 0;
+	return w > 16 ? 16 : w;
+}
+
 void
 wz_panel_mx_draw(WINDOW *w, const struct wz_live *l, time_t now)
 {
-	int h = getmaxy(w), cols = getmaxx(w), i, y = 1, x;
-	char age[32], tail[96];
+	int h = getmaxy(w), cols = getmaxx(w), i, y = 1, x, sw, room;
+	char age[32], tail[96], title[160];
+	const char *only;
 
-	wz_panel_frame(w, _("MX poll (authoritative servers)"));
+	sw = server_width(l, &only);
+	if (only != NULL)
+		snprintf(title, sizeof title, _("MX poll: %s"), only);
+	else
+		snprintf(title, sizeof title, "%s",
+		    _("MX poll (authoritative servers)"));
+	wz_panel_frame(w, title);
 	if (l->nmx == 0) {
 		wattron(w, wz_attr(WZ_C_WARN));
 		wz_wrap(w, 1, 1, cols - 2, h - 1, l->mx_note);
@@ -43,18 +70,21 @@ wz_panel_mx_draw(WINDOW *w, const struct wz_live *l, time_t now)
 
 		wz_fmt_dur(age, sizeof age, (long)(now - r->at));
 		x = 1;
-		x += wz_put(w, y, x, r->server, 14);
-		x = 16 < cols ? 16 : cols;
+		if (sw > 0) {
+			wz_put_pad(w, y, x, r->server, sw);
+			x += sw + 1;
+		}
 		if (r->failed)
 			wattron(w, wz_attr(WZ_C_ERR));
 		else if (r->changed)
 			wattron(w, wz_attr(WZ_C_CHANGED));
 		snprintf(tail, sizeof tail, _("  serial %lu, %s ago"), r->serial,
 		    age);
-		x += wz_put(w, y, x, r->line, cols - x - 1 - (cols > 100 ?
-		    wz_cols(tail) : 0));
+		room = cols - x - 1;
+		x += wz_put(w, y, x, r->line, room);
 		wattroff(w, wz_attr(WZ_C_ERR) | wz_attr(WZ_C_CHANGED));
-		if (cols > 100 && !r->failed) {
+		/* Serial and age when they fit after the whole line. */
+		if (!r->failed && room >= wz_cols(r->line) + wz_cols(tail)) {
 			wattron(w, wz_attr(WZ_C_DIM));
 			wz_put(w, y, x, tail, cols - x - 1);
 			wattroff(w, wz_attr(WZ_C_DIM));

@@ -105,8 +105,7 @@ wz_pollers_start(struct wz_app *app)
 	snprintf(app->live.mx_note, sizeof app->live.mx_note, "%s",
 	    _("waiting for the first round..."));
 	snprintf(app->live.xfer.note, sizeof app->live.xfer.note, "%s",
-	    wz_have_transfer() ? _("no transfer yet") : _("not available "
-	    "yet: the transfer module is not in this build"));
+	    _("no transfer has run yet"));
 	app->live.xfer.eta = -1;
 	start(app, JOB_MX);
 	start(app, JOB_QOLD);

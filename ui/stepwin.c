@@ -458,8 +458,12 @@ job_ended(struct wz_stepwin *sw, struct wz_job *j)
 	sw->running = -1;
 	if (sw->nqueue > 0)
 		start_next(sw);
-	else
+	else {
+		if (sw->items[i].state == WZ_DONE)
+			wz_status(sw->app, 0, _("Done: %s"),
+			    _(sw->defs[i].label));
 		wz_stepwins_plan_changed(sw->app);
+	}
 }
 
 void

@@ -14,7 +14,9 @@ mxmove_SOURCES += ui/cmd-preflight.c
 # The wizard: frame and loop, screens, widgets, panels, workers.
 mxmove_SOURCES += ui/wizard.c ui/wizard.h ui/wz.h
 mxmove_SOURCES += ui/events.c ui/events.h ui/pollers.c ui/pollers.h
-mxmove_SOURCES += ui/adapt.c ui/adapt.h ui/demo.c ui/demo.h
+mxmove_SOURCES += ui/adapt.c ui/adapt.h ui/adapt-dns.c ui/adapt-mta.c ui/adapt-acct.c
+mxmove_SOURCES += ui/adapt-xfer.c
+mxmove_SOURCES += ui/demo.c ui/demo.h
 mxmove_SOURCES += ui/theme.c ui/text.c ui/keys.c ui/lineedit.c ui/lineedit.h
 mxmove_SOURCES += ui/checklist.c ui/checklist.h ui/stepwin.c ui/stepwin.h
 mxmove_SOURCES += ui/usertable.c ui/usertable.h
@@ -22,3 +24,5 @@ mxmove_SOURCES += ui/panel.h ui/panel-mx.c ui/panel-queue.c ui/panel-transfer.c
 mxmove_SOURCES += ui/confirm.c ui/help.c ui/logview.c ui/form.c ui/prompt.c
 mxmove_SOURCES += ui/win-before.c ui/win-accounts.c ui/win-cutover.c
 mxmove_SOURCES += ui/win-transfer.c ui/win-forward.c
+mxmove_SOURCES += ui/cmd-ledger.c
+mxmove_SOURCES += ui/batch.c ui/batch.h

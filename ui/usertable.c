@@ -58,6 +58,8 @@ wz_usertable_apply(struct wz_usertable *t, const struct wz_user_ev *ev)
 {
 	int i;
 
+	if (ev->id == -2 && t->n > 0)
+		return;		/* a preview's list: keep the live one */
 	if (ev->id < 0) {
 		struct wz_user_row *r = NULL;
 		int *o = NULL;
@@ -143,12 +145,15 @@ col_name(enum wz_user_col c)
 static void
 widths(int width, int *wd)
 {
-	static const int fixed[WZ_UC_N] = { 0, 9, 13, 20, 11, 9, 7 };
+	static const int fixed[WZ_UC_N] = { 0, 9, 12, 19, 11, 9, 7 };
 	int i, rest = width - 2;
 
 	for (i = 1; i < WZ_UC_N; i++) {
 		wd[i] = fixed[i];
-		rest -= fixed[i];
+		/* Narrow: rate and ETA go (the Transfer panel has the sums). */
+		if (width < 100 && (i == WZ_UC_RATE || i == WZ_UC_ETA))
+			wd[i] = 0;
+		rest -= wd[i];
 	}
 	wd[0] = rest > 8 ? rest : 8;
 }
@@ -174,6 +179,8 @@ draw_row(WINDOW *w, int y, int width, const struct wz_user_row *r)
 	snprintf(buf, sizeof buf, "%s/%s", b1, b2);
 	wz_put_pad(w, y, x, buf, wd[3] - 1);
 	x += wd[3];
+	if (wd[4] == 0)
+		goto errors;
 	if (r->rate > 0) {
 		wz_fmt_bytes(b1, sizeof b1, (unsigned long long)r->rate);
 		snprintf(buf, sizeof buf, "%s/s", b1);
@@ -187,6 +194,7 @@ draw_row(WINDOW *w, int y, int width, const struct wz_user_row *r)
 		snprintf(buf, sizeof buf, "-");
 	wz_put_pad(w, y, x, buf, wd[5] - 1);
 	x += wd[5];
+errors:
 	snprintf(buf, sizeof buf, "%ld", r->errors);
 	if (r->errors)
 		wattron(w, wz_attr(WZ_C_ERR));
@@ -206,6 +214,8 @@ wz_usertable_draw(struct wz_usertable *t, WINDOW *w, int y, int h, int width)
 	widths(width, wd);
 	wattron(w, wz_attr(WZ_C_TITLE) | A_UNDERLINE);
 	for (i = 0; i < WZ_UC_N; i++) {
+		if (wd[i] == 0)
+			continue;
 		snprintf(head, sizeof head, "%s%s", col_name(i),
 		    (int)t->col == i ? (t->reverse ? " v" : " ^") : "");
 		wz_put_pad(w, y, x, head, wd[i] - 1);

@@ -20,7 +20,7 @@ struct wz_user_row {
 };
 
 /* A WZ_EV_USER event's data: one row by id; id -1 with n rows resets
- * the table to the rows given. */
+ * the table to the rows given; id -2 does so only when it is empty. */
 struct wz_user_ev {
 	int id;
 	int n;

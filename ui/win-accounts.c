@@ -7,6 +7,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -16,13 +17,10 @@ static const char intro[] = N_("Read the old host's accounts and create "
 
 static const struct wz_stepdef steps[] = {
 	{ "read", N_("Read accounts from the old host's sources"), "accounts",
-	    NULL, NULL },
-	{ "domains", N_("Create the domains on the new host"), "accounts",
-	    NULL, NULL },
-	{ "create", N_("Create the accounts with their hashes and empty "
-	    "Maildirs"), "accounts", NULL, NULL },
-	{ "read-back", N_("Read back the paths the new host chose"),
-	    "accounts", NULL, NULL },
+	    wz_acct_read_preview, wz_acct_read_run },
+	{ "create", N_("Create domains and accounts with their hashes and "
+	    "empty Maildirs; read back their paths"), "accounts",
+	    wz_create_preview, wz_create_run },
 };
 
 static void *
@@ -59,3 +57,11 @@ const struct wz_screen_ops wz_win_accounts = {
 	.done = acc_done,
 	.free = acc_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_accounts_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

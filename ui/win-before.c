@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "adapt.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -17,17 +18,17 @@ static const char intro[] = N_("Lower the DNS TTL well ahead, check both "
 
 static const struct wz_stepdef steps[] = {
 	{ "check-old", N_("Check the old host: connection, host key, MTA, "
-	    "layout"), "host", NULL, NULL },
+	    "layout"), "host", wz_check_old_preview, wz_check_old_run },
 	{ "check-new", N_("Check the new host, and its free disk space"),
-	    "host", NULL, NULL },
+	    "host", wz_check_new_preview, wz_check_new_run },
 	{ "accept-names", N_("Both hosts accept mail for each other's names"),
-	    "mta", NULL, NULL },
+	    "mta", wz_accept_preview, wz_accept_run },
 	{ "read-zone", N_("Ask every authoritative server for MX, A, SOA"),
-	    "dns", NULL, NULL },
-	{ "lower-ttl", N_("Lower the TTL of MX and A records"), "dns", NULL,
-	    NULL },
+	    "dns", wz_read_zone_preview, wz_read_zone_run },
+	{ "lower-ttl", N_("Lower the TTL of MX and A records"), "dns",
+	    wz_lower_ttl_preview, wz_lower_ttl_run },
 	{ "wait-ttl", N_("Wait until every server shows the low TTL"), "dns",
-	    NULL, NULL },
+	    wz_wait_low_preview, wz_wait_low_run },
 };
 
 static int
@@ -127,3 +128,11 @@ const struct wz_screen_ops wz_win_before = {
 	.done = before_done,
 	.free = before_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_before_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

@@ -10,6 +10,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -18,14 +19,15 @@ static const char intro[] = N_("Point MX at an address where nothing "
 
 static const struct wz_stepdef steps[] = {
 	{ "probe-dead", N_("Probe the dead IP: port 25 must refuse"), "dns",
-	    NULL, NULL },
-	{ "freeze", N_("Freeze the old host's deliveries"), "mta", NULL,
-	    NULL },
-	{ "mx-dead", N_("Point MX at the dead IP"), "dns", NULL, NULL },
+	    wz_probe_dead_preview, wz_probe_dead_run },
+	{ "freeze", N_("Freeze the old host's deliveries"), "mta",
+	    wz_freeze_preview, wz_freeze_run },
+	{ "mx-dead", N_("Point MX at the dead IP"), "dns", wz_mx_dead_preview,
+	    wz_mx_dead_run },
 	{ "poll-dead", N_("Poll until every server shows the dead MX"), "dns",
-	    NULL, NULL },
+	    wz_poll_dead_preview, wz_poll_dead_run },
 	{ "wait-ttl", N_("Wait one TTL while the old queues settle"), "dns",
-	    NULL, NULL },
+	    wz_wait_one_ttl_preview, wz_wait_one_ttl_run },
 };
 
 static int
@@ -99,3 +101,11 @@ const struct wz_screen_ops wz_win_cutover = {
 	.done = cut_done,
 	.free = cut_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_cutover_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

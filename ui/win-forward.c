@@ -9,6 +9,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -17,16 +18,21 @@ static const char intro[] = N_("Point MX at the live address, relay "
 
 static const struct wz_stepdef steps[] = {
 	{ "forward", N_("Make the old host relay its domains to the new one"),
-	    "mta", NULL, NULL },
-	{ "thaw", N_("Thaw the old host's freeze"), "mta", NULL, NULL },
+	    "mta", wz_forward_preview, wz_forward_run },
+	{ "thaw", N_("Thaw the old host's freeze"), "mta", wz_thaw_preview,
+	    wz_thaw_run },
 	{ "probe-live", N_("Probe the live IP: port 25 must greet"), "dns",
-	    NULL, NULL },
-	{ "mx-live", N_("Point MX at the live IP"), "dns", NULL, NULL },
+	    wz_probe_live_preview, wz_probe_live_run },
+	{ "mx-live", N_("Point MX at the live IP"), "dns", wz_mx_live_preview,
+	    wz_mx_live_run },
 	{ "poll-live", N_("Poll until every server shows the live MX"), "dns",
-	    NULL, NULL },
-	{ "drain", N_("Watch the old queues drain"), "mta", NULL, NULL },
-	{ "catch-up", N_("Last catch-up pass"), "transfer", NULL, NULL },
-	{ "report", N_("Write the final report"), "transfer", NULL, NULL },
+	    wz_poll_live_preview, wz_poll_live_run },
+	{ "drain", N_("Watch the old queues drain"), "mta", wz_drain_preview,
+	    wz_drain_run },
+	{ "catch-up", N_("Last catch-up pass"), "transfer",
+	    wz_transfer_preview, wz_transfer_run },
+	{ "report", N_("Write the final report"), "transfer",
+	    wz_report_preview, wz_report_run },
 };
 
 static int
@@ -38,23 +44,26 @@ extra(struct wz_stepwin *sw, WINDOW *w, int y, int h, int width)
 	char buf[512];
 	int rows = 0;
 
-	if (!q->known)
-		snprintf(buf, sizeof buf, "%s", _("Old queue: not counted yet."));
-	else if (q->a == 0 && q->b == 0)
-		snprintf(buf, sizeof buf, "%s", _("Old queue: drained (empty)."));
-	else
-		snprintf(buf, sizeof buf, _("Old queue: %ld message(s) still "
-		    "waiting."), q->a + q->b);
-	wattron(w, wz_attr(q->known && q->a == 0 && q->b == 0 ? WZ_C_OK :
-	    WZ_C_WARN));
-	wz_put(w, y + rows++, 1, buf, width - 2);
-	wattroff(w, wz_attr(WZ_C_OK) | wz_attr(WZ_C_WARN));
-	if (rows < h && report != NULL) {
+	/* The report first: it is what this window ends with. */
+	if (report != NULL) {
 		snprintf(buf, sizeof buf, _("Final report: %s"), report);
 		wattron(w, wz_attr(WZ_C_OK));
 		wz_put(w, y + rows++, 1, buf, width - 2);
 		wattroff(w, wz_attr(WZ_C_OK));
+		if (rows >= h)
+			return rows;
 	}
+	if (!q->known)
+		snprintf(buf, sizeof buf, "%s", _("Old queue: not counted yet."));
+	else if (q->total == 0)
+		snprintf(buf, sizeof buf, "%s", _("Old queue: drained (empty)."));
+	else
+		snprintf(buf, sizeof buf, _("Old queue: %ld message(s) still "
+		    "waiting."), q->total);
+	wattron(w, wz_attr(q->known && q->total == 0 ? WZ_C_OK :
+	    WZ_C_WARN));
+	wz_put(w, y + rows++, 1, buf, width - 2);
+	wattroff(w, wz_attr(WZ_C_OK) | wz_attr(WZ_C_WARN));
 	return rows;
 }
 
@@ -96,3 +105,11 @@ const struct wz_screen_ops wz_win_forward = {
 	.done = fwd_done,
 	.free = fwd_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_forward_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

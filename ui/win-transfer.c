@@ -9,6 +9,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "usertable.h"
 #include "wz.h"
@@ -17,12 +18,12 @@ static const char intro[] = N_("Copy every mailbox, verify it, and import "
     "it so that no client ever sees half a message.");
 
 static const struct wz_stepdef steps[] = {
-	{ "transfer", N_("Copy and import every mailbox"), "transfer", NULL,
-	    NULL },
+	{ "transfer", N_("Copy and import every mailbox"), "transfer",
+	    wz_transfer_preview, wz_transfer_run },
 	{ "verify", N_("Verify every user: count, bytes, digests"), "transfer",
-	    NULL, NULL },
+	    wz_verify_preview, wz_verify_run },
 	{ "catch-up", N_("Catch-up pass: copy only what is new"), "transfer",
-	    NULL, NULL },
+	    wz_transfer_preview, wz_transfer_run },
 };
 
 struct xfer_win {
@@ -126,3 +127,11 @@ const struct wz_screen_ops wz_win_transfer = {
 	.done = xfer_done,
 	.free = xfer_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_transfer_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "adapt.h"
 #include "demo.h"
 #include "i18n.h"
 #include "pollers.h"
@@ -79,26 +80,16 @@ wz_status(struct wz_app *app, int is_error, const char *fmt, ...)
 void
 wz_log(struct wz_app *app, const char *fmt, ...)
 {
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
+	char text[2048];
 	va_list ap;
-	FILE *fp;
 
 	if (app->log_path == NULL)
 		return;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
 	pthread_mutex_lock(&log_lock);
-	if ((fp = fopen(app->log_path, "a")) != NULL) {
-		fchmod(fileno(fp), 0600);
-		fprintf(fp, "%s wizard ", when);
-		va_start(ap, fmt);
-		vfprintf(fp, fmt, ap);
-		va_end(ap);
-		fputc('\n', fp);
-		fclose(fp);
-	}
+	wz_adapt_log(app->log_path, text);
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -224,9 +215,9 @@ layout_make(struct layout *l)
 	avail = LINES - 3;
 	if (COLS >= 150) {
 		/* A column on the right: MX poll, queues, transfer. */
-		pw = COLS * 2 / 5;
-		if (pw > 100)
-			pw = 100;
+		pw = COLS / 2;
+		if (pw > 110)
+			pw = 110;
 		mxh = avail - 4 - 6;
 		l->body = newwin(avail, COLS - pw, 1, 0);
 		l->pmx = newwin(mxh, pw, 1, COLS - pw);
@@ -710,6 +701,7 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	screen_start();
 	for (i = 0; i < WZ_NWIN; i++)
 		W.st[i] = screens[i]->init(&W.app);
+	wz_adapt_init(&W.app);
 	wz_pollers_start(&W.app);
 	W.dirty = 1;
 	loop();
@@ -717,6 +709,7 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	while (W.modal)		/* answers a prompt a worker waits on */
 		modal_pop();
 	wz_events_shutdown();	/* cancels and joins every worker */
+	wz_adapt_fini();
 	for (i = 0; i < WZ_NWIN; i++)
 		if (W.st[i])
 			screens[i]->free(W.st[i]);

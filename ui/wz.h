@@ -140,7 +140,8 @@ struct wz_mx_row {
 struct wz_queue_counts {
 	int known;
 	char mta[16];
-	long a, b, c;		/* qmail: messages, unpreprocessed, - */
+	long total;		/* messages in the queue */
+	long a, b, c;		/* the first three counters */
 	char labels[3][16];	/* what a, b, c mean for this MTA */
 	char note[96];		/* why unknown */
 	time_t at;

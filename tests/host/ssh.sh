@@ -114,6 +114,11 @@ grep -qxF -- '-x o'"'"'b "q" $HOME `id`' "$LAB/list"; ok $? "a hostile file name
 printf 'data' | "$HC" old write "/var/tmp/$name"
 is "$("$HC" old read "/var/tmp/$name")" data "write/read a file with that name"
 
+# One session per worker: eight threads at once, each its own session.
+hc old threads 8
+is "$rc" 0 "eight threads, each with its own session, at once"
+like "$out" 'threads: 8 of 8 ok' "all eight ran a command and a 20 MB stream"
+
 # --- files ----------------------------------------------------------
 printf 'example.org\n' >"$R/var/qmail/locals"
 chown 1001:1001 "$R/var/qmail/locals"; chmod 640 "$R/var/qmail/locals"

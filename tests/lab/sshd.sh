@@ -201,7 +201,7 @@ lab_start_sshd() {
 	X11Forwarding no
 	MaxStartups 64
 	MaxSessions 64
-	LogLevel VERBOSE
+	LogLevel ${LAB_SSHD_LOGLEVEL:-VERBOSE}
 	Subsystem sftp internal-sftp
 	CONF
 	/usr/sbin/sshd -t -f "$_d/sshd_config" 2>"$_d/check.log" ||

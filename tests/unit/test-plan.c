@@ -44,7 +44,7 @@ main(void)
 	    "dead_ip = 192.0.2.9\n"
 	    "live_ip = 2001:db8::25\n"
 	    "dns_servers = 127.0.0.53@5353 127.0.0.54\n"
-	    "source = system vpopmail mbox\n"
+	    "source = passwd vpopmail dovecot\n"
 	    "target = vpopmail\n"
 	    "state.1.lower-ttl = done\n"
 	    "state.ttl_changed_at = 1700000000\n";
@@ -79,7 +79,7 @@ main(void)
 	    "a bad domain");
 	ok(parse_fails("dns_servers = 127.0.0.1@70000\n", "the port must be 1 to 65535"),
 	    "a bad port");
-	ok(parse_fails("source = system exchange\n", "'exchange' is not a source"),
+	ok(parse_fails("source = passwd exchange\n", "'exchange' is not a source"),
 	    "a bad source");
 	ok(parse_fails("low_ttl = 5\n", "30 to 86400"), "a TTL out of range");
 	ok(parse_fails("old = a b\n", "a host has no spaces"), "a host with a space");
