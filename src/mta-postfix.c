@@ -134,45 +134,29 @@ count_files(struct mx_host *h, const struct mx_mta_opts *o, long *v,
     struct mx_err *err)
 {
 	static const char *const args[] = { "-h", "queue_directory", NULL };
-	struct mx_buf out = MX_BUF_INIT, cmd = MX_BUF_INIT, eout = MX_BUF_INIT;
-	char *p, *end;
-	int i, status, rc = -1;
+	struct mx_buf out = MX_BUF_INIT;
+	char *dirs[5];
+	int i, rc = -1;
 
-	if (pf_tool(h, o, "postconf", args, &out, err) == -1)
-		goto done;
+	if (pf_tool(h, o, "postconf", args, &out, err) == -1) {
+		mx_buf_free(&out);
+		return -1;
+	}
 	while (out.len > 0 && (out.data[out.len - 1] == '\n' ||
 	    out.data[out.len - 1] == ' '))
 		out.data[--out.len] = '\0';
-	mx_buf_puts(&cmd, "cd ");
-	mx_shell_quote(&cmd, out.data ? out.data : "");
-	mx_buf_puts(&cmd, " && for d in incoming active deferred hold maildrop; "
-	    "do if [ -d \"$d\" ]; then find \"$d\" -type f -print | wc -l; "
-	    "else echo 0; fi; done");
-	mx_buf_reset(&out);
-	if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eout, &status,
-	    err) == -1)
-		goto done;
-	if (status != 0 || eout.len > 0) {
-		mx_err_set(err, MX_E_REMOTE, _("%s: counting the Postfix queue "
-		    "files: %s"), mx_host_name(h), eout.len ? eout.data :
-		    _("failed (reading the queue needs root)"));
-		goto done;
-	}
-	p = out.data ? out.data : "";
 	for (i = 0; i < 5; i++) {
-		v[i] = strtol(p, &end, 10);
-		if (end == p) {
-			mx_err_set(err, MX_E_PARSE, _("%s: counting the Postfix "
-			    "queue files: unexpected output"), mx_host_name(h));
-			goto done;
-		}
-		p = end;
+		struct mx_buf b = MX_BUF_INIT;
+
+		mx_buf_printf(&b, "%s/%s", out.data ? out.data : "",
+		    queue_names[i]);
+		dirs[i] = mx_buf_steal(&b);
 	}
-	rc = 0;
-done:
+	/* queue_directory as main.cf (of a copy too) names it: the host's view */
+	rc = mx_mta_count_files(h, (const char *const *)dirs, NULL, 5, v, err);
+	for (i = 0; i < 5; i++)
+		free(dirs[i]);
 	mx_buf_free(&out);
-	mx_buf_free(&cmd);
-	mx_buf_free(&eout);
 	return rc;
 }
 
