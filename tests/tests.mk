@@ -123,10 +123,7 @@ tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/batch/run.sh
-SH_TESTS += tests/uidl/dovecot.sh
 EXTRA_DIST += tests/bench/queue.sh
-SH_TESTS += tests/transfer/local.sh
-SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/accounts/create-system.sh
 SH_TESTS += tests/accounts/vpopmail-script.sh
 SH_TESTS += tests/ui/frame.sh

@@ -56,19 +56,6 @@ progress(int win, const char *id, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static struct mx_plan *
-plan_copy(const struct mx_plan *p)
-{
-	struct mx_plan *q = NULL;
-	struct mx_err err;
-	char *text = mx_plan_format(p);
-
-	if (text != NULL)
-		mx_plan_parse(&q, text, strlen(text), "plan", &err);
-	free(text);
-	return q;
-}
-
 struct batch_step {
 	const struct wz_stepdef *def;
 	struct wz_stepctx ctx;
@@ -226,6 +213,8 @@ mx_batch_run(const struct mx_batch_opts *o)
 	memset(&app, 0, sizeof app);
 	app.plan_path = strdup(o->plan_path);
 	app.log_path = sibling(o->plan_path, "audit.log");
+	/* Batch state (the account map, journals) lives beside the plan. */
+	app.state_dir = sibling(o->plan_path, ".");
 	app.demo = o->demo;
 	if (o->demo) {
 		app.demo_dir = strdup(o->demo_dir);
@@ -280,7 +269,7 @@ mx_batch_run(const struct mx_batch_opts *o)
 			}
 			memset(&b, 0, sizeof b);
 			b.def = d;
-			b.ctx.plan = plan_copy(app.plan);
+			b.ctx.plan = mx_plan_copy(app.plan);
 			b.ctx.app = &app;
 			b.ctx.win = w;
 			b.ctx.step = i;
@@ -358,6 +347,7 @@ out:
 	mx_plan_free(app.plan);
 	free(app.plan_path);
 	free(app.log_path);
+	free(app.state_dir);
 	free(app.demo_dir);
 	return rc;
 }

@@ -11,6 +11,8 @@
 #     Builds the host's root $LAB/NAME/root (see lab_root) with
 #       etc/passwd etc/shadow etc/group   root, sshd, nobody (+ lab_host_user)
 #       home/                             over /home
+#       root/                             over /root (root's own, empty
+#                                         home: no dotfiles of this machine)
 #       var/                              over /var: var/qmail, var/spool/mail,
 #                                         var/vpopmail, var/mail -> spool/mail,
 #                                         var/tmp, var/log; var/lib and
@@ -22,6 +24,8 @@
 #     tree is reachable as the rooted local host "local:$(lab_root NAME)".
 #     Extra binds: LAB_SSHD_BINDS="SRC=DST ..." (DST must exist).
 #     Password authentication is on (users' hashes decide).
+#     LAB_SSHD_EXTRA_PORT=N: listen on port N too (known_hosts is only
+#     written for port 22).
 #
 # Exported after the first lab_start_sshd:
 #   LAB_SSH_DIR      the test client's ~/.ssh (a lab dir bind-mounted over
@@ -108,71 +112,6 @@ _lab_fp() {
 }
 
 # lab_start_sshd NAME ADDR
-# lab_sshd_rekey NAME: give NAME a new host key (restart: a "changed key").
-
-lab_root() {
-	echo "$LAB/$1/root"
-}
-
-_lab_ssh_client() {
-	[ -n "${LAB_SSH_DIR:-}" ] && return 0
-	LAB_SSH_DIR=$LAB/client-ssh
-	mkdir -p "$LAB_SSH_DIR" && chmod 700 "$LAB_SSH_DIR" || bail "mkdir $LAB_SSH_DIR"
-	LAB_SSH_KEY=$LAB_SSH_DIR/id_ed25519
-	LAB_KNOWN_HOSTS=$LAB_SSH_DIR/known_hosts
-	LAB_SSH_CONFIG=$LAB_SSH_DIR/config
-	LAB_AUTH_KEYS=$LAB/authorized_keys
-	ssh-keygen -q -t ed25519 -N '' -C lab-client -f "$LAB_SSH_KEY" ||
-	    bail "ssh-keygen (client)"
-	cp "$LAB_SSH_KEY.pub" "$LAB_AUTH_KEYS"
-	: >"$LAB_KNOWN_HOSTS"
-	: >"$LAB_SSH_CONFIG"
-	# The private ~/.ssh, in this test's mount namespace only.
-	if [ ! -d /root/.ssh ]; then
-		mkdir -m 700 /root/.ssh || bail "mkdir /root/.ssh"
-	fi
-	mount --bind "$LAB_SSH_DIR" /root/.ssh || bail "bind-mount over /root/.ssh"
-	# The privilege separation directory sshd insists on.
-	[ -d /run/sshd ] || mkdir -m 755 /run/sshd
-	export LAB_SSH_DIR LAB_SSH_KEY LAB_KNOWN_HOSTS LAB_SSH_CONFIG LAB_AUTH_KEYS
-}
-
-_lab_sshd_tree() {
-	local _r
-	_r=$(lab_root "$1")
-	mkdir -p "$_r/etc" "$_r/home" "$_r/var/qmail" "$_r/var/spool/mail" \
-	    "$_r/var/vpopmail" "$_r/var/log" "$_r/var/lib" "$_r/var/cache" \
-	    "$_r/var/tmp" || bail "mkdir $_r"
-	chmod 1777 "$_r/var/tmp"
-	chmod 2775 "$_r/var/spool/mail"
-	ln -sfn spool/mail "$_r/var/mail"
-	ln -sfn /run "$_r/var/run"
-	ln -sfn /run/lock "$_r/var/lock"
-	grep -E '^(root|daemon|sshd|nobody):' /etc/passwd >"$_r/etc/passwd"
-	grep -E '^(root|daemon|nogroup|mail):' /etc/group >"$_r/etc/group"
-	# With UsePAM no, "!" would lock root out of key logins too.
-	cut -d: -f1 "$_r/etc/passwd" | sed 's/$/:*:19000:0:99999:7:::/' \
-	    >"$_r/etc/shadow"
-	chmod 640 "$_r/etc/shadow"
-}
-
-# lab_host_user NAME USER UID GID HOME [HASH] [SHELL]
-lab_host_user() {
-	local _r
-	_r=$(lab_root "$1")
-	[ -f "$_r/etc/passwd" ] || _lab_sshd_tree "$1"
-	echo "$2:x:$3:$4::$5:${7:-/bin/sh}" >>"$_r/etc/passwd"
-	echo "$2:${6:-*}:19000:0:99999:7:::" >>"$_r/etc/shadow"
-	grep -q "^[^:]*:[^:]*:$4:" "$_r/etc/group" ||
-	    echo "$2:x:$4:" >>"$_r/etc/group"
-	mkdir -p "$_r$5" && chown "$3:$4" "$_r$5" && chmod 755 "$_r$5"
-}
-
-_lab_fp() {
-	ssh-keygen -l -E sha256 -f "$1" | awk '{print $2}'
-}
-
-# lab_start_sshd NAME ADDR
 lab_start_sshd() {
 	local _sd_n=$1 _sd_a=$2 _d _r _binds _f _b _fp
 	_lab_ssh_client
@@ -185,6 +124,7 @@ lab_start_sshd() {
 	    bail "ssh-keygen (host $_sd_n)"
 	cat >"$_d/sshd_config" <<-CONF
 	Port 22
+	${LAB_SSHD_EXTRA_PORT:+Port $LAB_SSHD_EXTRA_PORT}
 	ListenAddress $_sd_a
 	HostKey $_d/hostkey
 	PidFile $_d/sshd.pid
@@ -210,7 +150,10 @@ lab_start_sshd() {
 	# lib and cache are bound into the host's /var first.
 	_binds="mount --bind /var/lib '$_r/var/lib' &&"
 	_binds="$_binds mount --bind /var/cache '$_r/var/cache' &&"
-	for _f in etc/passwd etc/shadow etc/group home var; do
+	# The host's own /root: the test machine's root dot files (a .bashrc
+	# that runs pyenv, say) stay out of the lab's shells.
+	mkdir -p "$_r/root" && chmod 700 "$_r/root"
+	for _f in etc/passwd etc/shadow etc/group home var root; do
 		_binds="$_binds mount --bind '$_r/$_f' '/$_f' &&"
 	done
 	for _b in ${LAB_SSHD_BINDS:-}; do
