@@ -32,12 +32,6 @@ echo old.example.org >"$Q/control/me"
 lab_host_user old joe 1001 1001 /home/joe
 lab_host_user old ann 1002 1002 /home/ann
 chmod 0711 "$R/home/ann"
-# The lab host's root has its own (empty) ~/.bashrc: this machine's could
-# print, or wait on a lock, before every command.
-if [ -f /root/.bashrc ]; then
-	: >"$LAB/root-bashrc"
-	LAB_SSHD_BINDS="$LAB/root-bashrc=/root/.bashrc"
-fi
 lab_start_sshd old "$LAB_OLD"
 cp -a "$Q" "$LAB/qmail.0"
 
