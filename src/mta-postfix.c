@@ -134,45 +134,29 @@ count_files(struct mx_host *h, const struct mx_mta_opts *o, long *v,
     struct mx_err *err)
 {
 	static const char *const args[] = { "-h", "queue_directory", NULL };
-	struct mx_buf out = MX_BUF_INIT, cmd = MX_BUF_INIT, eout = MX_BUF_INIT;
-	char *p, *end;
-	int i, status, rc = -1;
+	struct mx_buf out = MX_BUF_INIT;
+	char *dirs[5];
+	int i, rc = -1;
 
-	if (pf_tool(h, o, "postconf", args, &out, err) == -1)
-		goto done;
+	if (pf_tool(h, o, "postconf", args, &out, err) == -1) {
+		mx_buf_free(&out);
+		return -1;
+	}
 	while (out.len > 0 && (out.data[out.len - 1] == '\n' ||
 	    out.data[out.len - 1] == ' '))
 		out.data[--out.len] = '\0';
-	mx_buf_puts(&cmd, "cd ");
-	mx_shell_quote(&cmd, out.data ? out.data : "");
-	mx_buf_puts(&cmd, " && for d in incoming active deferred hold maildrop; "
-	    "do if [ -d \"$d\" ]; then find \"$d\" -type f -print | wc -l; "
-	    "else echo 0; fi; done");
-	mx_buf_reset(&out);
-	if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eout, &status,
-	    err) == -1)
-		goto done;
-	if (status != 0 || eout.len > 0) {
-		mx_err_set(err, MX_E_REMOTE, _("%s: counting the Postfix queue "
-		    "files: %s"), mx_host_name(h), eout.len ? eout.data :
-		    _("failed (reading the queue needs root)"));
-		goto done;
-	}
-	p = out.data ? out.data : "";
 	for (i = 0; i < 5; i++) {
-		v[i] = strtol(p, &end, 10);
-		if (end == p) {
-			mx_err_set(err, MX_E_PARSE, _("%s: counting the Postfix "
-			    "queue files: unexpected output"), mx_host_name(h));
-			goto done;
-		}
-		p = end;
+		struct mx_buf b = MX_BUF_INIT;
+
+		mx_buf_printf(&b, "%s/%s", out.data ? out.data : "",
+		    queue_names[i]);
+		dirs[i] = mx_buf_steal(&b);
 	}
-	rc = 0;
-done:
+	/* queue_directory as main.cf (of a copy too) names it: the host's view */
+	rc = mx_mta_count_files(h, (const char *const *)dirs, NULL, 5, v, err);
+	for (i = 0; i < 5; i++)
+		free(dirs[i]);
 	mx_buf_free(&out);
-	mx_buf_free(&cmd);
-	mx_buf_free(&eout);
 	return rc;
 }
 
@@ -429,8 +413,14 @@ static int
 reload_cmd(struct mx_host *h, const struct mx_mta_opts *o,
     struct mx_changes *cs, struct mx_err *err)
 {
+	/* A stopped Postfix reads main.cf when it starts: not an error. */
+	static const char script[] =
+	    "if postfix -c \"$1\" status >/dev/null 2>&1; then "
+	    "postfix -c \"$1\" reload; "
+	    "else echo \"Postfix is not running (it reads main.cf when it "
+	    "starts)\"; fi";
 	char *c = mx_host_path(h, conf(o));
-	const char *argv[] = { "postfix", "-c", c, "reload", NULL };
+	const char *argv[] = { "sh", "-c", script, "sh", c, NULL };
 	int rc = mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO | MX_RUN_DAEMON,
 	    argv, err);
 
@@ -544,6 +534,11 @@ postfix_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	if (f->method != MX_FREEZE_DEFAULT && f->method != MX_FREEZE_DEFER)
 		return mx_err_set(err, MX_E_USAGE,
 		    _("Postfix freezes with defer_transports (--method defer)"));
+	if ((f->domains && f->domains[0]) || (f->homes && f->homes[0]) ||
+	    (f->homes_under && f->homes_under[0]) || f->to)
+		return mx_err_set(err, MX_E_USAGE,
+		    _("%s: the freeze holds every delivery; --domain, --home, "
+		    "--homes-under and --to do not apply"), "Postfix");
 	if (maincf_open(&m, h, o, err) == -1)
 		return -1;
 	if (delivery_transports(h, o, &m.c, &names, err) == -1)
@@ -576,7 +571,11 @@ postfix_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	/* Thawed: deliver what waited. */
 	c = mx_host_path(h, conf(o));
 	{
-		const char *argv[] = { "postqueue", "-c", c, "-f", NULL };
+		const char *argv[] = { "sh", "-c",
+		    "if postfix -c \"$1\" status >/dev/null 2>&1; then "
+		    "postqueue -c \"$1\" -f && echo \"postqueue -f: the queue "
+		    "is flushed\"; else echo \"Postfix is not running\"; fi",
+		    "sh", c, NULL };
 
 		rc = mx_changes_run(cs, MX_RUN_UNDO | MX_RUN_DAEMON, argv, err);
 	}
@@ -734,8 +733,9 @@ postfix_forward(struct mx_host *h, const struct mx_mta_opts *o,
 		const char *argv[] = { "sh", "-c", script.data, "sh", c, hf,
 		    NULL };
 
-		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO, argv,
-		    err) == -1)
+		/* the host's own postmap (its map format): live hosts only */
+		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO |
+		    MX_RUN_DAEMON, argv, err) == -1)
 			goto out;
 	}
 	if (reload_cmd(h, o, cs, err) == -1)

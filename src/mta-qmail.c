@@ -194,15 +194,21 @@ qmail_queue(struct mx_host *h, const struct mx_mta_opts *o,
 	static const char *const names[] = { "mess", "todo", "local", "remote" };
 	static const char *const shown[] = { "queue", "unpreprocessed",
 	    "local", "remote" };
-	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT, eout = MX_BUF_INIT;
+	const char *dirs[4];
+	char *path[4];
 	struct mx_stat st;
-	char *rel = qpath(o, "queue"), *hp = NULL;
+	char *rel = qpath(o, "queue");
 	long v[4];
-	int status, i, rc = -1;
-	char *p, *end;
+	int i, rc = -1;
 
 	memset(q, 0, sizeof *q);
 	q->mta = "qmail";
+	for (i = 0; i < 4; i++) {
+		struct mx_buf b = MX_BUF_INIT;
+
+		mx_buf_printf(&b, "%s/%s", rel, names[i]);
+		dirs[i] = path[i] = mx_buf_steal(&b);
+	}
 	if (mx_host_stat(h, rel, &st, err) == -1)
 		goto out;
 	if (!st.exists || !st.is_dir) {
@@ -210,42 +216,16 @@ qmail_queue(struct mx_host *h, const struct mx_mta_opts *o,
 		    mx_host_name(h), rel);
 		goto out;
 	}
-	hp = mx_host_path(h, rel);
-	mx_buf_puts(&cmd, "cd ");
-	mx_shell_quote(&cmd, hp);
-	mx_buf_puts(&cmd, " && for d in mess todo local remote; do "
-	    "if [ -d \"$d\" ]; then find \"$d\" -type f -print | wc -l; "
-	    "else echo 0; fi; done");
-	if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eout, &status,
-	    err) == -1)
+	if (mx_mta_count_files(h, dirs, NULL, 4, v, err) == -1)
 		goto out;
-	if (status != 0 || eout.len > 0) {
-		mx_err_set(err, MX_E_REMOTE, _("%s: counting %s: %s"),
-		    mx_host_name(h), rel, eout.len ? eout.data :
-		    _("failed (reading the queue needs root)"));
-		goto out;
-	}
-	p = out.data ? out.data : "";
-	for (i = 0; i < 4; i++) {
-		v[i] = strtol(p, &end, 10);
-		if (end == p) {
-			mx_err_set(err, MX_E_PARSE,
-			    _("%s: counting %s/%s: unexpected output"),
-			    mx_host_name(h), rel, names[i]);
-			goto out;
-		}
-		p = end;
-	}
 	q->total = v[0];
 	for (i = 0; i < 4; i++)
 		mx_mta_count(q, shown[i], v[i]);
 	rc = 0;
 out:
+	for (i = 0; i < 4; i++)
+		free(path[i]);
 	free(rel);
-	free(hp);
-	mx_buf_free(&cmd);
-	mx_buf_free(&out);
-	mx_buf_free(&eout);
 	return rc;
 }
 

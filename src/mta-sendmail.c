@@ -177,11 +177,10 @@ sendmail_queue(struct mx_host *h, const struct mx_mta_opts *o,
 {
 	const char *qd = o != NULL && o->sendmail_queue != NULL ?
 	    o->sendmail_queue : SENDMAIL_QUEUE;
-	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT, eout = MX_BUF_INIT;
+	const char *dirs[3] = { qd, qd, SENDMAIL_CLIENTQUEUE };
+	static const char *const pats[3] = { "qf*", "hf*", "qf*" };
 	struct mx_stat st;
-	char *hq = NULL, *hc = NULL, *p, *end;
 	long v[3];
-	int i, status, rc = -1;
 
 	memset(q, 0, sizeof *q);
 	q->mta = "sendmail";
@@ -190,48 +189,13 @@ sendmail_queue(struct mx_host *h, const struct mx_mta_opts *o,
 	if (!st.exists || !st.is_dir)
 		return mx_err_set(err, MX_E_NOTFOUND,
 		    _("%s: %s: no sendmail queue here"), mx_host_name(h), qd);
-	hq = mx_host_path(h, qd);
-	hc = mx_host_path(h, SENDMAIL_CLIENTQUEUE);
-	mx_buf_puts(&cmd, "q=");
-	mx_shell_quote(&cmd, hq);
-	mx_buf_puts(&cmd, "; c=");
-	mx_shell_quote(&cmd, hc);
-	mx_buf_puts(&cmd, "; find \"$q\" -type f -name 'qf*' -print | wc -l; "
-	    "find \"$q\" -type f -name 'hf*' -print | wc -l; "
-	    "if [ -d \"$c\" ]; then find \"$c\" -type f -name 'qf*' -print | "
-	    "wc -l; else echo 0; fi");
-	if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eout, &status,
-	    err) == -1)
-		goto out;
-	if (status != 0 || eout.len > 0) {
-		mx_err_set(err, MX_E_REMOTE, _("%s: counting %s: %s"),
-		    mx_host_name(h), qd, eout.len ? eout.data :
-		    _("failed (reading the queue needs root)"));
-		goto out;
-	}
-	p = out.data ? out.data : "";
-	for (i = 0; i < 3; i++) {
-		v[i] = strtol(p, &end, 10);
-		if (end == p) {
-			mx_err_set(err, MX_E_PARSE,
-			    _("%s: counting %s: unexpected output"),
-			    mx_host_name(h), qd);
-			goto out;
-		}
-		p = end;
-	}
+	if (mx_mta_count_files(h, dirs, pats, 3, v, err) == -1)
+		return -1;
 	mx_mta_count(q, "queue", v[0]);
 	mx_mta_count(q, "quarantined", v[1]);
 	mx_mta_count(q, "submission", v[2]);
 	q->total = v[0] + v[1] + v[2];
-	rc = 0;
-out:
-	free(hq);
-	free(hc);
-	mx_buf_free(&cmd);
-	mx_buf_free(&out);
-	mx_buf_free(&eout);
-	return rc;
+	return 0;
 }
 
 static int
@@ -322,6 +286,11 @@ sendmail_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	if (f->method != MX_FREEZE_DEFAULT && f->method != MX_FREEZE_QUEUEONLY)
 		return mx_err_set(err, MX_E_USAGE,
 		    _("sendmail freezes by queueing only (--method queue-only)"));
+	if ((f->domains && f->domains[0]) || (f->homes && f->homes[0]) ||
+	    (f->homes_under && f->homes_under[0]) || f->to)
+		return mx_err_set(err, MX_E_USAGE,
+		    _("%s: the freeze holds every delivery; --domain, --home, "
+		    "--homes-under and --to do not apply"), "sendmail");
 	if (cf_open(&c, h, o, "sendmail.cf", MX_CTL_WHOLE, err) == -1)
 		return -1;
 	if (!c.exists) {

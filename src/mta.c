@@ -248,3 +248,72 @@ out:
 	free(state);
 	return rc;
 }
+
+int
+mx_mta_count_files(struct mx_host *h, const char *const *dirs,
+    const char *const *patterns, size_t n, long *v, struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT, eout = MX_BUF_INIT;
+	const char *argv[4];
+	size_t i;
+	int status, rc = -1;
+	char *p, *end;
+
+	/* a marker before the counts: a login shell may print first */
+	mx_buf_puts(&cmd, "echo mxmove-counts\n");
+	for (i = 0; i < n; i++) {
+		char *hp = mx_host_path(h, dirs[i]);
+
+		if (hp == NULL) {
+			mx_err_set(err, MX_E_GENERIC, _("out of memory"));
+			goto out;
+		}
+		mx_buf_puts(&cmd, "d=");
+		mx_shell_quote(&cmd, hp);
+		free(hp);
+		mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then { find \"$d\" -type f");
+		if (patterns != NULL && patterns[i] != NULL) {
+			mx_buf_puts(&cmd, " -name ");
+			mx_shell_quote(&cmd, patterns[i]);
+		}
+		/* find's failure is not lost in the pipe: a marker line
+		 * (never a path: those start with the directory) */
+		mx_buf_puts(&cmd, " -print || echo mxmove-find-failed; } | "
+		    "awk '$0 == \"mxmove-find-failed\" { bad = 1 } "
+		    "END { if (bad) exit 1; print NR }' || exit 1; "
+		    "else echo 0; fi\n");
+	}
+	/* through sh -c: the login shell may be csh */
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = cmd.data;
+	argv[3] = NULL;
+	if (mx_host_run(h, argv, NULL, 0, &out, &eout, &status, err) == -1)
+		goto out;
+	if (status != 0) {
+		while (eout.len > 0 && eout.data[eout.len - 1] == '\n')
+			eout.data[--eout.len] = '\0';
+		mx_err_set(err, MX_E_REMOTE, _("%s: counting files in %s: %s"),
+		    mx_host_name(h), dirs[0], eout.len ? eout.data :
+		    _("failed (reading a mail queue needs root)"));
+		goto out;
+	}
+	p = out.data ? strstr(out.data, "mxmove-counts\n") : NULL;
+	p = p ? p + strlen("mxmove-counts\n") : "";
+	for (i = 0; i < n; i++) {
+		v[i] = strtol(p, &end, 10);
+		if (end == p) {
+			mx_err_set(err, MX_E_PARSE,
+			    _("%s: counting files in %s: unexpected output"),
+			    mx_host_name(h), dirs[i]);
+			goto out;
+		}
+		p = end;
+	}
+	rc = 0;
+out:
+	mx_buf_free(&cmd);
+	mx_buf_free(&out);
+	mx_buf_free(&eout);
+	return rc;
+}

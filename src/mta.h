@@ -131,6 +131,14 @@ int mx_mta_plan_ctl(struct mx_changes *cs, const char *path,
 /* A domain name we are willing to write into a control file: letters,
  * digits, '-', '.', optionally a leading '.'; no spaces, ':' or '#'. */
 int mx_mta_domain_ok(const char *d);
+/* Count regular files under each of n directories (paths as the host
+ * sees them; a missing one counts 0), only names matching patterns[i]
+ * when patterns is not NULL and patterns[i] is not NULL (find -name).
+ * One command for all: cheap enough to repeat every few seconds. A
+ * directory that cannot be read is an error (with find's message), not a
+ * short count; noise a login shell writes on stderr is ignored. */
+int mx_mta_count_files(struct mx_host *h, const char *const *dirs,
+    const char *const *patterns, size_t n, long *v, struct mx_err *err);
 /* Run argv on h and count the lines of its output ("find ... | wc -l"
  * style counts use mx_host_run_sh). */
 int mx_mta_run(struct mx_host *h, const char *const argv[],

@@ -58,15 +58,15 @@ lab_postfix_virtual() {
 }
 
 lab_start_postfix() {
-	local _name=$1 _addr=$2 _p _c
+	local _hn=$1 _addr=$2 _p _c
 	shift 2
 	command -v postfix >/dev/null || skip_all "postfix is missing"
-	_lab_postfix_tree "$_name"
-	_p=$LAB/$_name/postfix
+	_lab_postfix_tree "$_hn"
+	_p=$LAB/$_hn/postfix
 	_c=$_p/conf
 	postconf -c "$_c" -e "queue_directory=$_p/spool" "data_directory=$_p/data" \
 	    "inet_interfaces=loopback-only" "inet_protocols=ipv4" \
-	    "myhostname=$_name.example.test" "mydestination=localhost" \
+	    "myhostname=$_hn.example.test" "mydestination=localhost" \
 	    "mynetworks=127.0.0.0/8" "maillog_file=$_p/maillog" \
 	    "maillog_file_prefixes=/var, /dev/stdout, $_p" \
 	    "alias_maps=" "alias_database=" "compatibility_level=3.6" \
@@ -81,11 +81,11 @@ lab_start_postfix() {
 	    bail "postconf -M smtpd"
 	postconf -c "$_c" -M "postlog/unix-dgram=postlog unix-dgram n - n - 1 postlogd"
 	postconf -c "$_c" -F '*/*/chroot = n'
-	postfix -c "$_c" check >>"$LAB/$_name-postfix.log" 2>&1 ||
-	    bail "postfix -c $_c check (see $LAB/$_name-postfix.log)"
-	lab_spawn "$_name-postfix" postfix -c "$_c" start-fg
-	lab_wait 100 "postfix $_name on $_addr:25" lab_tcp_open "$_addr" 25 ||
-	    bail "postfix $_name did not start"
+	postfix -c "$_c" check >>"$LAB/$_hn-postfix.log" 2>&1 ||
+	    bail "postfix -c $_c check (see $LAB/$_hn-postfix.log)"
+	lab_spawn "$_hn-postfix" postfix -c "$_c" start-fg
+	lab_wait 100 "postfix $_hn on $_addr:25" lab_tcp_open "$_addr" 25 ||
+	    bail "postfix $_hn did not start"
 }
 
 lab_postfix_stop() {

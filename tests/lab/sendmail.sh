@@ -21,7 +21,9 @@
 #     $LAB/NAME/sendmail/{etc,mqueue,run}: sendmail.cf from an m4 .mc
 #     (cf.m4 of the package) with the queue, pid file, local-host-names
 #     (NAME.example.test), relay-domains and mailertable (FEATURE
-#     mailertable; MapInUnsafeDirPath as the lab lives under /tmp) all in
+#     mailertable; MapInUnsafeDirPath as the lab lives under /tmp;
+#     QueueLA and RefuseLA 999: a loaded test machine must not make it
+#     queue or refuse) all in
 #     that private tree, no aliases, daemon on ADDR:25
 #     only, queue runs every 5 s; runs "sendmail -bD" (foreground) inside
 #     `unshare -mu` with its own host name NAME.example.test and an
@@ -76,21 +78,21 @@ _lab_sendmail_unpack() {
 }
 
 lab_start_sendmail() {
-	local _name=$1 _addr=$2 _s _cf
+	local _hn=$1 _addr=$2 _s _cf
 	command -v m4 >/dev/null || skip_all "m4 is missing"
 	_lab_sendmail_unpack
-	_s=$LAB/$_name/sendmail
+	_s=$LAB/$_hn/sendmail
 	mkdir -p "$_s/etc" "$_s/mqueue" "$_s/run" || bail "mkdir $_s"
 	chmod 700 "$_s/mqueue"
 	_cf=$LAB_SM_ROOT/usr/share/sendmail/cf
 	cat >"$_s/etc/sendmail.mc" <<EOF
 divert(-1)
-# mxmove lab: $_name on $_addr
+# mxmove lab: $_hn on $_addr
 divert(0)dnl
 include(\`$_cf/m4/cf.m4')dnl
-VERSIONID(\`mxmove lab $_name')dnl
+VERSIONID(\`mxmove lab $_hn')dnl
 OSTYPE(\`linux')dnl
-define(\`confDOMAIN_NAME', \`$_name.example.test')dnl
+define(\`confDOMAIN_NAME', \`$_hn.example.test')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 define(\`QUEUE_DIR', \`$_s/mqueue')dnl
 define(\`confPID_FILE', \`$_s/run/sendmail.pid')dnl
@@ -102,6 +104,8 @@ define(\`confHOST_STATUS_DIRECTORY', \`')dnl
 define(\`confSTATUS_FILE', \`')dnl
 define(\`confTO_QUEUEWARN', \`1d')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+define(\`confQUEUE_LA', \`999')dnl
+define(\`confREFUSE_LA', \`999')dnl
 FEATURE(\`no_default_msa')dnl
 FEATURE(\`use_cw_file')dnl
 FEATURE(\`nocanonify')dnl
@@ -111,17 +115,17 @@ DAEMON_OPTIONS(\`Port=25,Addr=$_addr,Name=MTA')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
 EOF
-	m4 "$_s/etc/sendmail.mc" >"$_s/etc/sendmail.cf" 2>"$LAB/$_name-m4.log" ||
+	m4 "$_s/etc/sendmail.mc" >"$_s/etc/sendmail.cf" 2>"$LAB/$_hn-m4.log" ||
 	    bail "m4 $_s/etc/sendmail.mc"
-	echo "$_name.example.test" >"$_s/etc/local-host-names"
+	echo "$_hn.example.test" >"$_s/etc/local-host-names"
 	: >"$_s/etc/relay-domains"
 	printf '127.0.0.1\tlocalhost\n%s\t%s.example.test %s\n' "$_addr" \
-	    "$_name" "$_name" >"$_s/hosts"
-	lab_spawn "$_name-sendmail" unshare -mu sh -c '
+	    "$_hn" "$_hn" >"$_s/hosts"
+	lab_spawn "$_hn-sendmail" unshare -mu sh -c '
 		mount --bind "$1" /etc/hosts || exit 1
 		hostname "$2.example.test" || exit 1
-		exec "$3/sendmail" -C "$4" -bD -q5s' sh "$_s/hosts" "$_name" \
+		exec "$3/sendmail" -C "$4" -bD -q5s' sh "$_s/hosts" "$_hn" \
 	    "$LAB_SM_BIN" "$_s/etc/sendmail.cf"
-	lab_wait 100 "sendmail $_name on $_addr:25" lab_tcp_open "$_addr" 25 ||
-	    bail "sendmail $_name did not start (see $LAB/$_name-sendmail.log)"
+	lab_wait 100 "sendmail $_hn on $_addr:25" lab_tcp_open "$_addr" 25 ||
+	    bail "sendmail $_hn did not start (see $LAB/$_hn-sendmail.log)"
 }

@@ -61,13 +61,27 @@ run_mx accept-for local: --mta postfix --postfix-config "$OLD" \
     --domain new.example.test
 is "$rc" 0 "accept-for: exit 0"
 is "$(postconf -c "$OLD" -h relay_domains)" "new.example.test" "Postfix now relays for the new host's name"
-like "$out" 'ran: postfix -c .* reload' "and was reloaded"
+like "$out" 'ran: sh -c .*postfix -c "\$1" reload' "and was reloaded"
 run_mx accept-for local: --mta postfix --postfix-config "$OLD" --undo
 is "$rc" 0 "accept-for --undo: exit 0"
 cmp -s "$OLD/main.cf" "$LAB/old-main.cf.0"; ok $? "accept-for undone: main.cf byte-identical"
 
+run_mx accept-for local: --mta postfix --postfix-config "$NEW" \
+    --domain old.example.test --domain old --local
+is "$rc" 0 "accept-for --local: exit 0"
+is "$(postconf -c "$NEW" -h mydestination)" "localhost, old.example.test, old" \
+    "mydestination holds the old host's names"
+run_mx accept-for local: --mta postfix --postfix-config "$NEW" \
+    --domain old.example.test --local
+like "$out" 'nothing to change' "again: nothing to change"
+run_mx accept-for local: --mta postfix --postfix-config "$NEW" --undo
+is "$(postconf -c "$NEW" -h mydestination)" "localhost" "undone"
+
 # --- freeze: deliveries deferred, counted, then released by thaw ----------
 cp "$NEW/main.cf" "$LAB/new-main.cf.0"
+run_mx freeze local: --mta postfix --postfix-config "$NEW" --domain example.test
+is "$rc" 2 "freeze --domain: exit 2 (Postfix holds every delivery)"
+cmp -s "$NEW/main.cf" "$LAB/new-main.cf.0"; ok $? "and main.cf is untouched"
 run_mx freeze local: --mta postfix --postfix-config "$NEW"
 is "$rc" 0 "freeze: exit 0"
 like "$out" '^\+defer_transports = local, virtual$' "defer_transports holds the delivery transports"
@@ -82,7 +96,7 @@ cmp -s "$NEW/main.cf" "$LAB/new-main.cf.0"; test $? -ne 0; ok $? "still frozen a
 run_mx thaw local: --mta postfix --postfix-config "$NEW"
 is "$rc" 0 "thaw: exit 0"
 cmp -s "$NEW/main.cf" "$LAB/new-main.cf.0"; ok $? "freeze then thaw: main.cf byte-identical"
-like "$out" 'ran: postqueue -c .* -f' "the queue was flushed"
+like "$out" 'postqueue -f: the queue is flushed' "the queue was flushed"
 lab_wait 150 "delivery after thaw" delivered 1
 ok $? "the deferred message was delivered after thaw"
 lab_wait 100 "the queue to empty" queue_is "$NEW" total 0
@@ -124,6 +138,13 @@ run_mx queue local: --mta postfix --postfix-config "$NEW"
 is "$rc" 0 "queue with Postfix stopped: exit 0"
 like "$out" '^maildrop: 1$' "the message waits in maildrop"
 like "$out" '^total: 1$' "total 1"
+cp "$NEW/main.cf" "$LAB/new-main.cf.1"
+run_mx freeze local: --mta postfix --postfix-config "$NEW"
+is "$rc" 0 "freeze with Postfix stopped: exit 0"
+like "$out" 'Postfix is not running' "saying it will read main.cf when it starts"
+run_mx thaw local: --mta postfix --postfix-config "$NEW"
+is "$rc" 0 "thaw with Postfix stopped: exit 0"
+cmp -s "$NEW/main.cf" "$LAB/new-main.cf.1"; ok $? "main.cf byte-identical"
 lab_spawn new-postfix-2 postfix -c "$NEW" start-fg
 lab_wait 100 "postfix new again" lab_tcp_open "$LAB_NEW" 25
 lab_wait 150 "delivery after the restart" delivered 3

@@ -29,9 +29,17 @@ delivered() {
 queue_is() {	# queue_is COUNTER N
 	"$MXMOVE" queue local: "${MTA[@]}" | grep -qx "$1: $2"
 }
-send() {	# send SUBJECT
+swaks_once() {
 	swaks --server "$LAB_OLD" --from sender@example.net --to joe@example.test \
 	    --h-Subject "$1" --body "test $1" >>"$LAB/swaks.log" 2>&1
+}
+send() {	# send SUBJECT: retried while a HUP restarts the daemon (bounded)
+	lab_wait 300 "sendmail to accept $1" swaks_once "$1"
+}
+# After a HUP the daemon re-executes itself: wait until it listens again
+# (slow on a loaded machine).
+listening() {
+	lab_wait 600 "sendmail listening again" lab_tcp_open "$LAB_OLD" 25
 }
 # A queue run now, in sendmail's own view of /etc/hosts and host name.
 queue_run() {
@@ -69,12 +77,13 @@ is "$rc" 0 "forward: exit 0"
 like "$out" "^\+example\.test esmtp:\[$LAB_NEW\]$" "the mailertable line in the preview"
 like "$out" 'ran: sh -c .*makemap' "makemap rebuilt the map"
 test -f "$SMD/mailertable.db"; ok $? "mailertable.db exists"
-lab_wait 200 "the deferred message forwarded" delivered 1
+listening
+lab_wait 600 "the deferred message forwarded" delivered 1
 ok $? "the deferred message was released to the new host's Maildir"
-lab_wait 100 "old's queue to drain" queue_is total 0
+lab_wait 300 "old's queue to drain" queue_is total 0
 ok $? "queue: falls to 0"
 send forwarded-2; ok $? "swaks: another message to the old host"
-lab_wait 150 "the forwarded message" delivered 2
+lab_wait 300 "the forwarded message" delivered 2
 ok $? "it arrived in the new host's Maildir"
 grep -l 'Subject: forwarded-2' "$MAILDIR"/new/* >/dev/null 2>&1; ok $? "the very message (by subject)"
 
@@ -85,7 +94,7 @@ is "$rc" 0 "freeze: exit 0"
 like "$out" '^\+O DeliveryMode=queueonly$' "DeliveryMode queueonly"
 like "$out" '^\+O QueueLA=0$' "QueueLA 0"
 like "$out" '^\+O QueueFactor=1$' "QueueFactor 1: queue runs skip every message"
-lab_wait 100 "sendmail back after the HUP" lab_tcp_open "$LAB_OLD" 25
+listening
 send frozen-3; ok $? "swaks: the frozen host still accepts mail"
 lab_wait 100 "the message queued" queue_is queue 1
 ok $? "queue: 1 while frozen"
@@ -96,9 +105,10 @@ ok "$(delivered 2; echo $?)" "and not delivered"
 run_mx thaw local: "${MTA[@]}"
 is "$rc" 0 "thaw: exit 0"
 cmp -s "$SMD/sendmail.cf" "$LAB/sendmail.cf.0"; ok $? "freeze then thaw: sendmail.cf byte-identical"
-lab_wait 200 "delivery after thaw" delivered 3
+listening
+lab_wait 600 "delivery after thaw" delivered 3
 ok $? "thawed: the held message is delivered"
-lab_wait 100 "old's queue to drain" queue_is total 0
+lab_wait 300 "old's queue to drain" queue_is total 0
 ok $? "queue: 0 again"
 
 # --- forward undone --------------------------------------------------------

@@ -199,6 +199,10 @@ main(void)
 	ok(m->freeze(h, &o, &f, &cs, &err) == -1 && err.code == MX_E_USAGE,
 	    "a qmail method is refused for sendmail");
 	f.method = MX_FREEZE_DEFAULT;
+	f.domains = doms;
+	ok(m->freeze(h, &o, &f, &cs, &err) == -1 && err.code == MX_E_USAGE,
+	    "a freeze by domain is refused (sendmail holds every delivery)");
+	f.domains = NULL;
 	ok(m->freeze(h, &o, &f, &cs, &err) == 0, "freeze planned");
 	mx_changes_preview(&cs, &prev);
 	ok(strstr(prev.data, "-O DeliveryMode=background\n+O DeliveryMode=queueonly\n") != NULL,
