@@ -37,6 +37,8 @@ struct mx_step {
 				   when the script is printed */
 	char *refused;		/* why it is not created, or NULL */
 	int exists;		/* known to exist when the plan was made */
+	char *sql_check;	/* SQL: a row back = exists (vpopmail-mysql) */
+	char *sql;		/* SQL run after the commands, or NULL */
 };
 
 struct mx_script {
@@ -45,6 +47,8 @@ struct mx_script {
 	struct mx_step *v;
 	size_t n, cap;
 	size_t created, existed, refused, failed;
+	char *sql_defaults;	/* MySQL option file for the SQL steps */
+	char *sql_db;		/* their database */
 };
 
 struct mx_target_opts {
@@ -52,6 +56,9 @@ struct mx_target_opts {
 	const char *mail_root;		/* Dovecot virtual users: /var/vmail */
 	const char *vpopmail_dir;	/* NULL: /home/vpopmail */
 	long long uid, gid;		/* owner override (dovecot); -1: keep */
+	const char *sql_defaults;	/* vpopmail-mysql: MySQL option file
+					   ([client]) to write the rows with */
+	const char *sql_db;		/* NULL: vpopmail */
 };
 void mx_target_opts_init(struct mx_target_opts *o);
 

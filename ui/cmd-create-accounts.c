@@ -19,7 +19,7 @@
 
 enum {
 	O_FROM = 512, O_TO, O_TARGET, O_SCRIPT, O_DRY, O_USERS, O_MAILROOT,
-	O_OWNER, O_TVPOP, O_MAP
+	O_OWNER, O_TVPOP, O_MAP, O_TDEF, O_TDB
 };
 
 static void
@@ -31,7 +31,8 @@ usage(void)
 	    "[--target KIND]\n"
 	    "  [--script FILE] [--dry-run] [--map FILE]\n"
 	    "  [--target-users FILE] [--mail-root DIR] [--owner UID:GID]\n"
-	    "  [--target-vpopmail-dir DIR]\n"
+	    "  [--target-vpopmail-dir DIR] [--target-defaults-file FILE]\n"
+	    "  [--target-database NAME]\n"
 	    "  and the source options of 'mxmove accounts' (--source KIND ...)\n"
 	    "Targets (KIND):\n"));
 	for (i = 0; mx_acct_targets[i] != NULL; i++)
@@ -135,6 +136,8 @@ mx_cmd_create_accounts(int argc, char **argv)
 		{ "owner", required_argument, NULL, O_OWNER },
 		{ "target-vpopmail-dir", required_argument, NULL, O_TVPOP },
 		{ "map", required_argument, NULL, O_MAP },
+		{ "target-defaults-file", required_argument, NULL, O_TDEF },
+		{ "target-database", required_argument, NULL, O_TDB },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -163,6 +166,8 @@ mx_cmd_create_accounts(int argc, char **argv)
 		case O_MAILROOT: t.mail_root = optarg; break;
 		case O_TVPOP: t.vpopmail_dir = optarg; break;
 		case O_MAP: map = optarg; break;
+		case O_TDEF: t.sql_defaults = optarg; break;
+		case O_TDB: t.sql_db = optarg; break;
 		case O_OWNER:
 			if (parse_owner(optarg, &t) == -1)
 				return MX_EXIT_USAGE;
