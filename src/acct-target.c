@@ -11,6 +11,7 @@
 
 #include "acct-int.h"
 #include "acct-target.h"
+#include "audit.h"
 #include "host.h"
 #include "i18n.h"
 #include "quote.h"
@@ -1099,6 +1100,11 @@ mx_script_apply(struct mx_host *dst, struct mx_script *s,
 		st = &s->v[i];
 		ac = st->acct != (size_t)-1 ? &a->acct[st->acct] : NULL;
 		status_msg = NULL;
+		if (st->secret != NULL && strlen(st->secret) >= 3 &&
+		    mx_audit_add_secret(s->audit, st->secret) == -1) {
+			r = mx_err_set(err, MX_E_GENERIC, _("out of memory"));
+			break;
+		}
 		if (st->refused != NULL) {
 			s->refused++;
 			mx_setf(&status_msg, "refused: %s", st->refused);
@@ -1195,5 +1201,43 @@ record:
 	mx_acct_sql_close(sql);
 	mx_buf_free(&out);
 	mx_buf_free(&eout);
+	return r;
+}
+
+int
+mx_accounts_resolve(struct mx_host *dst, const char *kind,
+    struct mx_accounts *a, const struct mx_target_opts *o,
+    struct mx_err *err)
+{
+	struct mx_buf out = MX_BUF_INIT;
+	struct mx_script *s;
+	struct mx_step *st;
+	struct mx_account *ac;
+	size_t i;
+	int status, r = 0;
+
+	if (mx_accounts_plan(dst, kind, a, o, &s, err) == -1)
+		return -1;
+	for (i = 0; i < s->n && r == 0; i++) {
+		st = &s->v[i];
+		if (st->readback == NULL || st->acct == (size_t)-1 ||
+		    st->refused != NULL)
+			continue;
+		ac = &a->acct[st->acct];
+		mx_buf_reset(&out);
+		if (mx_host_run(dst, (const char *const *)st->readback, NULL, 0,
+		    &out, NULL, &status, err) == -1) {
+			r = -1;
+			break;
+		}
+		first_line(&out);
+		if (status == 0 && out.data != NULL && out.data[0] == '/') {
+			mx_set(&ac->dst_home, out.data);
+			mx_setf(&ac->dst_maildir, "%s%s", out.data,
+			    st->maildir_suffix ? st->maildir_suffix : "");
+		}
+	}
+	mx_buf_free(&out);
+	mx_script_free(s);
 	return r;
 }
