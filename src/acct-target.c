@@ -664,6 +664,68 @@ static const struct mx_acct_target target_dovecot = {
 
 /* --- target: vpopmail (vadddomain, vadduser -e) --------------------- */
 
+/* Aliases (.qmail-NAME, valias rows): "valias -i LINE NAME@DOMAIN" for
+ * each forward; program and file lines point at the old host's paths and
+ * are refused (re-create them by hand). Exists when the domain's
+ * .qmail-NAME is there. */
+static int
+vpop_alias_steps(struct mx_accounts *a, const char *vdir, struct mx_script *s)
+{
+	char lbl[600], addr[400], *dominfo = NULL, *valias = NULL, *file = NULL;
+	const struct mx_alias *al;
+	struct mx_step *st;
+	const char *arg;
+	size_t i, j;
+	char *c;
+	int r = -1;
+
+	if (mx_setf(&dominfo, "%s/bin/vdominfo", vdir) == -1 ||
+	    mx_setf(&valias, "%s/bin/valias", vdir) == -1)
+		goto out;
+	for (i = 0; i < a->nalias; i++) {
+		al = &a->alias[i];
+		snprintf(addr, sizeof addr, "%s@%s", al->name, al->domain);
+		for (c = addr; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		snprintf(lbl, sizeof lbl, "alias %s", addr);
+		if ((st = step_add(s, (size_t)-1, lbl)) == NULL)
+			goto out;
+		if (al->domain[0] == '\0' || !mx_domain_safe(al->domain) ||
+		    !mx_name_safe(al->name)) {
+			step_refuse(st, _("the alias name is not safe"));
+			continue;
+		}
+		for (j = 0; j < al->ndest && st->refused == NULL; j++)
+			if (mx_acct_qmail_line(al->dest[j], &arg) != MX_QL_FORWARD ||
+			    strpbrk(arg, " \t") != NULL)
+				step_refuse(st, _("a program or file delivery "
+				    "(%s): re-create it by hand"), al->dest[j]);
+		if (st->refused != NULL)
+			continue;
+		free(file);
+		file = NULL;
+		if (mx_setf(&file, ".qmail-%s", al->name) == -1)
+			goto out;
+		for (c = file + 7; *c; c++)
+			if (*c == '.')
+				*c = ':';
+		st->check = argv_make("sh", "-c",
+		    "d=$(\"$1\" -d \"$2\") && test -e \"$d/$3\"", "sh",
+		    dominfo, al->domain, file, NULL);
+		for (j = 0; j < al->ndest; j++)
+			if (step_cmd(st, argv_make(valias, "-i", al->dest[j],
+			    addr, NULL), NULL) == -1)
+				goto out;
+	}
+	r = 0;
+out:
+	free(dominfo);
+	free(valias);
+	free(file);
+	return r;
+}
+
 static int
 vpop_plan(struct mx_host *dst, struct mx_accounts *a,
     const struct mx_target_opts *o, struct mx_script *s, struct mx_err *err)
@@ -754,6 +816,8 @@ vpop_plan(struct mx_host *dst, struct mx_accounts *a,
 		st->secret = ac->hash;
 		free(hash);
 	}
+	if (vpop_alias_steps(a, vdir, s) == -1)
+		goto oom;
 	r = 0;
 	goto out;
 oom:
