@@ -34,14 +34,18 @@ for p in vadddomain vadduser vmoduser valias; do
 #!/bin/sh
 { printf '%s' "$p"; for a in "\$@"; do printf ' [%s]' "\$a"; done; echo; } >>"$V/argv.log"
 [ "$p" = vadduser ] && eval "last=\\\${\$#}" && : >"$V/state/\$last"
-exit 0
 EOF
 done
 cat >"$V/bin/vdominfo" <<EOF
 #!/bin/sh
-[ -e "$V/state/domain-\$2" ] && exit 0
-: >"$V/state/domain-\$2"; exit 1
+[ -e "$V/state/domain-\$2" ] && echo "$V/dom/\$2" && exit 0
+: >"$V/state/domain-\$2"; mkdir -p "$V/dom/\$2"; exit 1
 EOF
+cat >>"$V/bin/valias" <<'EOF'
+eval "last=\${$#}"; d=${0%/bin/valias}/dom/${last#*@}
+mkdir -p "$d" && : >"$d/.qmail-${last%@*}"
+EOF
+for p in vadddomain vadduser vmoduser valias; do echo "exit 0" >>"$V/bin/$p"; done
 cat >"$V/bin/vuserinfo" <<EOF
 #!/bin/sh
 [ -e "$V/state/\$2" ] || exit 1
@@ -90,7 +94,7 @@ grep -qF "[$H1]" "$V/argv.log"
 ok $? "the direct run passes the same hash"
 run_mx create-accounts --from "local:$OLD" --to local: --target vpopmail \
     --target-vpopmail-dir "$V"
-like "$out" "0 created, 3 already there" "a re-run: the domain and both users exist"
+like "$out" "0 created, 4 already there" "a re-run: the domain, both users and the alias exist"
 run_mx create-accounts --from "local:$OLD" --to "local:$T" --target vpopmail --target-vpopmail-dir "$V"
 like "$out" "script \\(--script FILE\\)" "on a local:ROOT copy the vpopmail target only writes the script"
 done_testing
