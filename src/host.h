@@ -13,7 +13,19 @@
  *
  * A struct mx_host is used by one thread at a time: each worker opens its
  * own. Every command run is written to the audit log (time, host, command,
- * exit status, duration), never a secret.
+ * exit status, duration), never a secret; so is every write_file (path and
+ * size, never the content).
+ *
+ * Over ssh, commands run on exec channels and files go through SFTP; a
+ * file is replaced by writing ".NAME.mxmove-XXXXXXXX" beside it, then
+ * renaming (a crash or a dropped connection may leave that temporary
+ * behind, never a half-written NAME). When a connection drops, the call
+ * fails with MX_E_NET ("old: connection lost after 1.2 GiB (...)") and so
+ * does every later one ("the connection was lost; reopen the host") until
+ * mx_host_reopen(); nothing aborts. SIGPIPE is never delivered for the
+ * host layer's pipes and sockets.
+ *
+ * Errors carry the host's name (the label, or the spec) in front.
  */
 #ifndef MX_HOST_H
 #define MX_HOST_H

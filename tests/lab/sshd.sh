@@ -22,6 +22,8 @@
 #     tree is reachable as the rooted local host "local:$(lab_root NAME)".
 #     Extra binds: LAB_SSHD_BINDS="SRC=DST ..." (DST must exist).
 #     Password authentication is on (users' hashes decide).
+#     LAB_SSHD_EXTRA_PORT=N: listen on port N too (known_hosts is only
+#     written for port 22).
 #
 # Exported after the first lab_start_sshd:
 #   LAB_SSH_DIR      the test client's ~/.ssh (a lab dir bind-mounted over
@@ -185,6 +187,7 @@ lab_start_sshd() {
 	    bail "ssh-keygen (host $_sd_n)"
 	cat >"$_d/sshd_config" <<-CONF
 	Port 22
+	${LAB_SSHD_EXTRA_PORT:+Port $LAB_SSHD_EXTRA_PORT}
 	ListenAddress $_sd_a
 	HostKey $_d/hostkey
 	PidFile $_d/sshd.pid
