@@ -37,7 +37,7 @@ usage(void)
 	    "  and the source options of 'mxmove accounts' (--source KIND ...)\n"
 	    "Targets (KIND):\n"));
 	for (i = 0; mx_acct_targets[i] != NULL; i++)
-		fprintf(stderr, "  %-10s %s\n", mx_acct_targets[i]->name,
+		fprintf(stderr, "  %-15s %s\n", mx_acct_targets[i]->name,
 		    _(mx_acct_targets[i]->summary));
 }
 
