@@ -550,7 +550,7 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 	struct mx_step *st;
 	struct mx_account *ac;
 	char addr[400], *fpath = NULL, *hash, *home = NULL, *hpath, *line = NULL;
-	char *u = NULL, *dir = NULL;
+	char *u = NULL, *dir = NULL, qf[128];
 	long long uid, gid;
 	size_t i;
 	int r = -1;
@@ -614,8 +614,18 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 		free(hpath);
 		free(line);
 		line = NULL;
-		mx_setf(&line, "%s:{CRYPT}%s:%lld:%lld::%s::\n", addr, hash, uid,
-		    gid, home);
+		/* The quota travels as a userdb field for Dovecot's quota
+		 * plugin (ignored when the plugin is not loaded). */
+		if (ac->quota_bytes >= 0 && ac->quota_count >= 0)
+			snprintf(qf, sizeof qf, "userdb_quota_rule=*:bytes=%lld:"
+			    "messages=%lld", ac->quota_bytes, ac->quota_count);
+		else if (ac->quota_bytes >= 0)
+			snprintf(qf, sizeof qf, "userdb_quota_rule=*:bytes=%lld",
+			    ac->quota_bytes);
+		else
+			qf[0] = '\0';
+		mx_setf(&line, "%s:{CRYPT}%s:%lld:%lld::%s::%s\n", addr, hash, uid,
+		    gid, home, qf);
 		free(dir);
 		dir = NULL;
 		/* The file's directory must exist. A new file is made 0600; an
