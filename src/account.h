@@ -11,8 +11,9 @@
  *
  * For the transfer module: mx_accounts_read() gives every account with
  * the path of its mail on the source (src_maildir, or mbox for a spool);
- * mx_accounts_resolve() fills dst_home/dst_maildir for a target (computed
- * for system users and Dovecot, read back with vuserinfo -d for vpopmail).
+ * mx_accounts_resolve() (acct-target.h) fills dst_home/dst_maildir for a
+ * target (computed for system users and Dovecot, read back with
+ * vuserinfo -d for vpopmail).
  * Ownership: everything in a struct mx_accounts belongs to it and goes
  * with mx_accounts_free().
  *

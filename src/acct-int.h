@@ -74,6 +74,18 @@ extern const struct mx_acct_source mx_acct_source_qmail_mysql;
 extern const struct mx_acct_source mx_acct_source_plesk;
 extern const struct mx_acct_source mx_acct_source_dovecot;
 
+/* SQL for the vpopmail-mysql target (acct-sql.c, the only mysql_* user).
+ * mx_acct_sql_quote appends s as a quoted MySQL string literal. */
+int mx_acct_sql_quote(struct mx_buf *b, const char *s);
+struct mx_sqlconn;
+/* Open with an option file ([client]) and a database. */
+int mx_acct_sql_open(struct mx_sqlconn **out, const char *defaults_file,
+    const char *db, struct mx_err *err);
+/* Run one statement; *rows: rows returned (or affected). */
+int mx_acct_sql_exec(struct mx_sqlconn *c, const char *sql, long long *rows,
+    struct mx_err *err);
+void mx_acct_sql_close(struct mx_sqlconn *c);
+
 /* Host helpers shared by the sources. */
 /* Read a file; 1 read, 0 missing (out empty), -1 error. */
 int mx_acct_read_opt(struct mx_host *h, const char *path, struct mx_buf *out,

@@ -691,3 +691,82 @@ const struct mx_acct_source mx_acct_source_plesk = {
 	.probe = plesk_probe,
 	.read = plesk_read,
 };
+
+/* --- writing: the vpopmail-mysql target ----------------------------- */
+
+int
+mx_acct_sql_quote(struct mx_buf *b, const char *s)
+{
+	if (mx_buf_puts(b, "'") == -1)
+		return -1;
+	for (; *s; s++) {
+		const char *e = NULL;
+
+		switch (*s) {
+		case '\'': e = "\\'"; break;
+		case '"': e = "\\\""; break;
+		case '\\': e = "\\\\"; break;
+		case '\n': e = "\\n"; break;
+		case '\r': e = "\\r"; break;
+		case '\t': e = "\\t"; break;
+		case '\032': e = "\\Z"; break;
+		default: break;
+		}
+		if ((e != NULL ? mx_buf_puts(b, e) : mx_buf_append(b, s, 1)) == -1)
+			return -1;
+	}
+	return mx_buf_puts(b, "'");
+}
+
+struct mx_sqlconn {
+	MYSQL *m;
+};
+
+int
+mx_acct_sql_open(struct mx_sqlconn **out, const char *defaults_file,
+    const char *db, struct mx_err *err)
+{
+	struct mx_acct_opts o;
+
+	mx_acct_opts_init(&o);
+	o.defaults_file = defaults_file;
+	o.database = db;
+	if ((*out = calloc(1, sizeof **out)) == NULL)
+		return oom(err);
+	if (sql_connect(&(*out)->m, &o, db ? db : "vpopmail", err) == -1) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+mx_acct_sql_exec(struct mx_sqlconn *c, const char *sql, long long *rows,
+    struct mx_err *err)
+{
+	MYSQL_RES *res;
+
+	*rows = 0;
+	if (mysql_query(c->m, sql) != 0)
+		return mx_err_set(err, MX_E_REMOTE, _("MySQL: %s"),
+		    mysql_error(c->m));
+	if ((res = mysql_store_result(c->m)) != NULL) {
+		*rows = (long long)mysql_num_rows(res);
+		mysql_free_result(res);
+	} else if (mysql_field_count(c->m) != 0)
+		return mx_err_set(err, MX_E_REMOTE, _("MySQL: %s"),
+		    mysql_error(c->m));
+	else
+		*rows = (long long)mysql_affected_rows(c->m);
+	return 0;
+}
+
+void
+mx_acct_sql_close(struct mx_sqlconn *c)
+{
+	if (c == NULL)
+		return;
+	mysql_close(c->m);
+	free(c);
+}

@@ -11,6 +11,7 @@
 
 #include "acct-int.h"
 #include "acct-target.h"
+#include "audit.h"
 #include "host.h"
 #include "i18n.h"
 #include "quote.h"
@@ -184,11 +185,17 @@ mx_script_free(struct mx_script *s)
 		free(s->v[i].cmds);
 		strv_free(s->v[i].readback);
 		free(s->v[i].maildir_suffix);
+		free(s->v[i].sql_check);
+		if (s->v[i].sql != NULL)
+			explicit_bzero(s->v[i].sql, strlen(s->v[i].sql));
+		free(s->v[i].sql);
 		free(s->v[i].refused);
 	}
 	free(s->v);
 	free(s->target);
 	free(s->host);
+	free(s->sql_defaults);
+	free(s->sql_db);
 	free(s);
 }
 
@@ -543,7 +550,7 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 	struct mx_step *st;
 	struct mx_account *ac;
 	char addr[400], *fpath = NULL, *hash, *home = NULL, *hpath, *line = NULL;
-	char *u = NULL, *dir = NULL;
+	char *u = NULL, *dir = NULL, qf[128];
 	long long uid, gid;
 	size_t i;
 	int r = -1;
@@ -607,8 +614,18 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 		free(hpath);
 		free(line);
 		line = NULL;
-		mx_setf(&line, "%s:{CRYPT}%s:%lld:%lld::%s::\n", addr, hash, uid,
-		    gid, home);
+		/* The quota travels as a userdb field for Dovecot's quota
+		 * plugin (ignored when the plugin is not loaded). */
+		if (ac->quota_bytes >= 0 && ac->quota_count >= 0)
+			snprintf(qf, sizeof qf, "userdb_quota_rule=*:bytes=%lld:"
+			    "messages=%lld", ac->quota_bytes, ac->quota_count);
+		else if (ac->quota_bytes >= 0)
+			snprintf(qf, sizeof qf, "userdb_quota_rule=*:bytes=%lld",
+			    ac->quota_bytes);
+		else
+			qf[0] = '\0';
+		mx_setf(&line, "%s:{CRYPT}%s:%lld:%lld::%s::%s\n", addr, hash, uid,
+		    gid, home, qf);
 		free(dir);
 		dir = NULL;
 		/* The file's directory must exist. A new file is made 0600; an
@@ -656,6 +673,68 @@ static const struct mx_acct_target target_dovecot = {
 };
 
 /* --- target: vpopmail (vadddomain, vadduser -e) --------------------- */
+
+/* Aliases (.qmail-NAME, valias rows): "valias -i LINE NAME@DOMAIN" for
+ * each forward; program and file lines point at the old host's paths and
+ * are refused (re-create them by hand). Exists when the domain's
+ * .qmail-NAME is there. */
+static int
+vpop_alias_steps(struct mx_accounts *a, const char *vdir, struct mx_script *s)
+{
+	char lbl[600], addr[400], *dominfo = NULL, *valias = NULL, *file = NULL;
+	const struct mx_alias *al;
+	struct mx_step *st;
+	const char *arg;
+	size_t i, j;
+	char *c;
+	int r = -1;
+
+	if (mx_setf(&dominfo, "%s/bin/vdominfo", vdir) == -1 ||
+	    mx_setf(&valias, "%s/bin/valias", vdir) == -1)
+		goto out;
+	for (i = 0; i < a->nalias; i++) {
+		al = &a->alias[i];
+		snprintf(addr, sizeof addr, "%s@%s", al->name, al->domain);
+		for (c = addr; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		snprintf(lbl, sizeof lbl, "alias %s", addr);
+		if ((st = step_add(s, (size_t)-1, lbl)) == NULL)
+			goto out;
+		if (al->domain[0] == '\0' || !mx_domain_safe(al->domain) ||
+		    !mx_name_safe(al->name)) {
+			step_refuse(st, _("the alias name is not safe"));
+			continue;
+		}
+		for (j = 0; j < al->ndest && st->refused == NULL; j++)
+			if (mx_acct_qmail_line(al->dest[j], &arg) != MX_QL_FORWARD ||
+			    strpbrk(arg, " \t") != NULL)
+				step_refuse(st, _("a program or file delivery "
+				    "(%s): re-create it by hand"), al->dest[j]);
+		if (st->refused != NULL)
+			continue;
+		free(file);
+		file = NULL;
+		if (mx_setf(&file, ".qmail-%s", al->name) == -1)
+			goto out;
+		for (c = file + 7; *c; c++)
+			if (*c == '.')
+				*c = ':';
+		st->check = argv_make("sh", "-c",
+		    "d=$(\"$1\" -d \"$2\") && test -e \"$d/$3\"", "sh",
+		    dominfo, al->domain, file, NULL);
+		for (j = 0; j < al->ndest; j++)
+			if (step_cmd(st, argv_make(valias, "-i", al->dest[j],
+			    addr, NULL), NULL) == -1)
+				goto out;
+	}
+	r = 0;
+out:
+	free(dominfo);
+	free(valias);
+	free(file);
+	return r;
+}
 
 static int
 vpop_plan(struct mx_host *dst, struct mx_accounts *a,
@@ -747,6 +826,8 @@ vpop_plan(struct mx_host *dst, struct mx_accounts *a,
 		st->secret = ac->hash;
 		free(hash);
 	}
+	if (vpop_alias_steps(a, vdir, s) == -1)
+		goto oom;
 	r = 0;
 	goto out;
 oom:
@@ -763,10 +844,132 @@ static const struct mx_acct_target target_vpopmail = {
 	.plan = vpop_plan,
 };
 
+/* --- target: rows in vpopmail's MySQL tables ------------------------ */
+
+static int
+vsql_plan(struct mx_host *dst, struct mx_accounts *a,
+    const struct mx_target_opts *o, struct mx_script *s, struct mx_err *err)
+{
+	const char *vdir = o->vpopmail_dir ? o->vpopmail_dir : "/home/vpopmail";
+	char *root = host_root(dst), addr[400], lbl[400], *hash, *dir = NULL;
+	char *bin_info = NULL, *bin_add = NULL, *hpath;
+	struct mx_buf q = MX_BUF_INIT;
+	struct mx_step *st;
+	struct mx_account *ac;
+	long long uid, gid;
+	size_t i;
+	int r = -1;
+
+	if (mx_setf(&bin_info, "%s/bin/vdominfo", vdir) == -1 ||
+	    mx_setf(&bin_add, "%s/bin/vadddomain", vdir) == -1)
+		goto oom;
+	/* Domains: vadddomain (it knows qmail's files); not inside a
+	 * local:ROOT copy, where the domain must be added on the host. */
+	for (i = 0; root == NULL && i < a->ndomains; i++) {
+		snprintf(lbl, sizeof lbl, "domain %s", a->domains[i]);
+		if ((st = step_add(s, (size_t)-1, lbl)) == NULL)
+			goto oom;
+		if (!mx_domain_safe(a->domains[i])) {
+			step_refuse(st, _("the domain name is not safe"));
+			continue;
+		}
+		st->check = argv_make(bin_info, "-d", a->domains[i], NULL);
+		if (step_cmd(st, argv_make(bin_add, "-r", a->domains[i], NULL),
+		    NULL) == -1)
+			goto oom;
+	}
+	for (i = 0; i < a->nacct; i++) {
+		ac = &a->acct[i];
+		if (ac->skip != NULL)
+			continue;
+		addr_of(addr, sizeof addr, ac);
+		if ((st = step_add(s, i, addr)) == NULL)
+			goto oom;
+		if (ac->domain[0] == '\0') {
+			step_refuse(st, _("a system user has no domain (vpopmail "
+			    "needs user@domain)"));
+			continue;
+		}
+		if (!usable(st, ac, &hash))
+			continue;
+		uid = o->uid >= 0 ? o->uid : ac->uid;
+		gid = o->gid >= 0 ? o->gid : ac->gid;
+		if (uid <= 0 || gid <= 0) {
+			step_refuse(st, _("no owner for its mail (uid %lld): give "
+			    "--owner UID:GID (vpopmail's)"), uid);
+			free(hash);
+			continue;
+		}
+		free(dir);
+		dir = NULL;
+		mx_setf(&dir, "%s/domains/%s/%s", vdir, ac->domain, ac->local);
+		mx_buf_reset(&q);
+		mx_buf_puts(&q, "SELECT 1 FROM vpopmail WHERE pw_name = ");
+		mx_acct_sql_quote(&q, ac->local);
+		mx_buf_puts(&q, " AND pw_domain = ");
+		mx_acct_sql_quote(&q, ac->domain);
+		st->sql_check = mx_buf_steal(&q);
+		mx_buf_puts(&q, "INSERT INTO vpopmail (pw_name, pw_domain, "
+		    "pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell) "
+		    "VALUES (");
+		mx_acct_sql_quote(&q, ac->local);
+		mx_buf_puts(&q, ", ");
+		mx_acct_sql_quote(&q, ac->domain);
+		mx_buf_puts(&q, ", ");
+		mx_acct_sql_quote(&q, hash);
+		mx_buf_printf(&q, ", %lld, %lld, ", ac->vuid > 0 ? ac->vuid : 1,
+		    ac->vflags > 0 ? ac->vflags : 0);
+		mx_acct_sql_quote(&q, ac->gecos ? ac->gecos : "");
+		mx_buf_puts(&q, ", ");
+		mx_acct_sql_quote(&q, dir ? dir : "");
+		mx_buf_puts(&q, ", ");
+		mx_acct_sql_quote(&q, ac->quota_bytes >= 0 && ac->quota ?
+		    ac->quota : "NOQUOTA");
+		mx_buf_puts(&q, ")");
+		st->sql = mx_buf_steal(&q);
+		hpath = dir ? mx_host_path(dst, dir) : NULL;
+		if (st->sql_check == NULL || st->sql == NULL || hpath == NULL ||
+		    maildir_cmds(st, hpath, uid, gid) == -1) {
+			free(hpath);
+			free(hash);
+			goto oom;
+		}
+		free(hpath);
+		mx_set(&ac->dst_home, dir);
+		mx_setf(&ac->dst_maildir, "%s/Maildir", dir);
+		if (ac->scheme == MX_HASH_PLAIN) {
+			free(ac->hash);
+			ac->hash = hash;
+			ac->scheme = MX_HASH_SHA512;
+			hash = NULL;
+		}
+		st->secret = ac->hash;
+		free(hash);
+	}
+	r = 0;
+	goto out;
+oom:
+	mx_err_set(err, MX_E_GENERIC, _("out of memory"));
+out:
+	mx_buf_free(&q);
+	free(dir);
+	free(bin_info);
+	free(bin_add);
+	free(root);
+	return r;
+}
+
+static const struct mx_acct_target target_vpopmail_mysql = {
+	.name = "vpopmail-mysql",
+	.summary = N_("rows in vpopmail's MySQL table (vpopmail), Maildirs made and owned; domains with vadddomain"),
+	.plan = vsql_plan,
+};
+
 const struct mx_acct_target *const mx_acct_targets[] = {
 	&target_system,
 	&target_vpopmail,
 	&target_dovecot,
+	&target_vpopmail_mysql,
 	NULL
 };
 
@@ -795,7 +998,9 @@ mx_accounts_plan(struct mx_host *dst, const char *kind,
 		    _("unknown account target '%s'"), kind);
 	if ((s = calloc(1, sizeof *s)) == NULL ||
 	    mx_set(&s->target, kind) == -1 ||
-	    mx_set(&s->host, mx_host_name(dst)) == -1) {
+	    mx_set(&s->host, mx_host_name(dst)) == -1 ||
+	    mx_set(&s->sql_defaults, o->sql_defaults) == -1 ||
+	    mx_set(&s->sql_db, o->sql_db ? o->sql_db : "vpopmail") == -1) {
 		mx_script_free(s);
 		return mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 	}
@@ -883,6 +1088,15 @@ mx_script_render(const struct mx_script *s, int mask_secrets,
 			mx_buf_puts(out, " >/dev/null 2>&1; then\n\techo exists: ");
 			mx_shell_quote(out, st->label);
 			mx_buf_puts(out, "\nelif ");
+		} else if (st->sql_check != NULL) {
+			/* The target's own MySQL client and option files. */
+			mx_buf_puts(out, "if [ -n \"$(mysql -N -B -e ");
+			mx_shell_quote(out, st->sql_check);
+			mx_buf_puts(out, " ");
+			mx_shell_quote(out, s->sql_db ? s->sql_db : "vpopmail");
+			mx_buf_puts(out, ")\" ]; then\n\techo exists: ");
+			mx_shell_quote(out, st->label);
+			mx_buf_puts(out, "\nelif ");
 		} else
 			mx_buf_puts(out, "if ");
 		for (j = 0; j < st->ncmds; j++) {
@@ -892,7 +1106,8 @@ mx_script_render(const struct mx_script *s, int mask_secrets,
 			    mask_secrets);
 			if (st->cmds[j].input != NULL)
 				mx_buf_puts(out, " <<'MXMOVE_EOF'");
-			mx_buf_puts(out, j + 1 < st->ncmds ? " &&\n" : "\n");
+			mx_buf_puts(out, j + 1 < st->ncmds || st->sql ? " &&\n" :
+			    "\n");
 			if (st->cmds[j].input != NULL) {
 				in = mask_secrets ? masked(st->cmds[j].input,
 				    st->secret, ac) : strdup(st->cmds[j].input);
@@ -904,7 +1119,17 @@ mx_script_render(const struct mx_script *s, int mask_secrets,
 				mx_buf_puts(out, "MXMOVE_EOF\n");
 			}
 		}
-		if (st->ncmds == 0)
+		if (st->sql != NULL) {
+			char *q = mask_secrets ? masked(st->sql, st->secret, ac) :
+			    strdup(st->sql);
+
+			mx_buf_puts(out, "\tmysql -e ");
+			mx_shell_quote(out, q ? q : "");
+			mx_buf_puts(out, " ");
+			mx_shell_quote(out, s->sql_db ? s->sql_db : "vpopmail");
+			mx_buf_puts(out, "\n");
+			free(q);
+		} else if (st->ncmds == 0)
 			mx_buf_puts(out, "true\n");
 		mx_buf_puts(out, "then\n\techo created: ");
 		mx_shell_quote(out, st->label);
@@ -939,6 +1164,8 @@ mx_script_apply(struct mx_host *dst, struct mx_script *s,
 	struct mx_buf out = MX_BUF_INIT, eout = MX_BUF_INIT;
 	struct mx_account *ac;
 	struct mx_step *st;
+	struct mx_sqlconn *sql = NULL;
+	long long rows;
 	size_t i, j;
 	int status, r = 0;
 	char *status_msg;
@@ -947,10 +1174,40 @@ mx_script_apply(struct mx_host *dst, struct mx_script *s,
 		st = &s->v[i];
 		ac = st->acct != (size_t)-1 ? &a->acct[st->acct] : NULL;
 		status_msg = NULL;
+		if (st->secret != NULL && strlen(st->secret) >= 3 &&
+		    mx_audit_add_secret(s->audit, st->secret) == -1) {
+			r = mx_err_set(err, MX_E_GENERIC, _("out of memory"));
+			break;
+		}
 		if (st->refused != NULL) {
 			s->refused++;
 			mx_setf(&status_msg, "refused: %s", st->refused);
 			goto record;
+		}
+		if ((st->sql_check != NULL || st->sql != NULL) && sql == NULL) {
+			if (s->sql_defaults == NULL) {
+				r = mx_err_set(err, MX_E_USAGE, _("the %s target "
+				    "writes MySQL rows: give the target's "
+				    "credentials in an option file "
+				    "(--target-defaults-file FILE)"), s->target);
+				break;
+			}
+			if (mx_acct_sql_open(&sql, s->sql_defaults, s->sql_db,
+			    err) == -1) {
+				r = -1;
+				break;
+			}
+		}
+		if (st->sql_check != NULL) {
+			if (mx_acct_sql_exec(sql, st->sql_check, &rows, err) == -1) {
+				r = -1;
+				break;
+			}
+			if (rows > 0) {
+				s->existed++;
+				mx_set(&status_msg, "exists");
+				goto readback;
+			}
 		}
 		if (st->check != NULL) {
 			if (mx_host_run(dst, (const char *const *)st->check, NULL,
@@ -984,6 +1241,11 @@ mx_script_apply(struct mx_host *dst, struct mx_script *s,
 		}
 		if (r == -1)
 			break;
+		if (status_msg == NULL && st->sql != NULL &&
+		    mx_acct_sql_exec(sql, st->sql, &rows, err) == -1) {
+			mx_setf(&status_msg, "failed: %s", err->msg);
+			s->failed++;
+		}
 		if (status_msg != NULL)
 			goto record;
 		s->created++;
@@ -1010,7 +1272,46 @@ record:
 		} else
 			free(status_msg);
 	}
+	mx_acct_sql_close(sql);
 	mx_buf_free(&out);
 	mx_buf_free(&eout);
+	return r;
+}
+
+int
+mx_accounts_resolve(struct mx_host *dst, const char *kind,
+    struct mx_accounts *a, const struct mx_target_opts *o,
+    struct mx_err *err)
+{
+	struct mx_buf out = MX_BUF_INIT;
+	struct mx_script *s;
+	struct mx_step *st;
+	struct mx_account *ac;
+	size_t i;
+	int status, r = 0;
+
+	if (mx_accounts_plan(dst, kind, a, o, &s, err) == -1)
+		return -1;
+	for (i = 0; i < s->n && r == 0; i++) {
+		st = &s->v[i];
+		if (st->readback == NULL || st->acct == (size_t)-1 ||
+		    st->refused != NULL)
+			continue;
+		ac = &a->acct[st->acct];
+		mx_buf_reset(&out);
+		if (mx_host_run(dst, (const char *const *)st->readback, NULL, 0,
+		    &out, NULL, &status, err) == -1) {
+			r = -1;
+			break;
+		}
+		first_line(&out);
+		if (status == 0 && out.data != NULL && out.data[0] == '/') {
+			mx_set(&ac->dst_home, out.data);
+			mx_setf(&ac->dst_maildir, "%s%s", out.data,
+			    st->maildir_suffix ? st->maildir_suffix : "");
+		}
+	}
+	mx_buf_free(&out);
+	mx_script_free(s);
 	return r;
 }

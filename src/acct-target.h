@@ -19,6 +19,7 @@
 #include "buf.h"
 
 struct mx_host;
+struct mx_audit;
 
 struct mx_cmd {
 	char **argv;		/* NULL-terminated */
@@ -37,6 +38,8 @@ struct mx_step {
 				   when the script is printed */
 	char *refused;		/* why it is not created, or NULL */
 	int exists;		/* known to exist when the plan was made */
+	char *sql_check;	/* SQL: a row back = exists (vpopmail-mysql) */
+	char *sql;		/* SQL run after the commands, or NULL */
 };
 
 struct mx_script {
@@ -45,6 +48,11 @@ struct mx_script {
 	struct mx_step *v;
 	size_t n, cap;
 	size_t created, existed, refused, failed;
+	char *sql_defaults;	/* MySQL option file for the SQL steps */
+	char *sql_db;		/* their database */
+	struct mx_audit *audit;	/* set by the caller: each step's hash is
+				   registered as a secret before it runs, so
+				   "useradd -p HASH" is logged as "-p ***" */
 };
 
 struct mx_target_opts {
@@ -52,6 +60,9 @@ struct mx_target_opts {
 	const char *mail_root;		/* Dovecot virtual users: /var/vmail */
 	const char *vpopmail_dir;	/* NULL: /home/vpopmail */
 	long long uid, gid;		/* owner override (dovecot); -1: keep */
+	const char *sql_defaults;	/* vpopmail-mysql: MySQL option file
+					   ([client]) to write the rows with */
+	const char *sql_db;		/* NULL: vpopmail */
 };
 void mx_target_opts_init(struct mx_target_opts *o);
 
@@ -86,6 +97,15 @@ int mx_script_render(const struct mx_script *s, int mask_secrets,
  * itself fails (connection lost). */
 int mx_script_apply(struct mx_host *dst, struct mx_script *s,
     struct mx_accounts *a, struct mx_err *err);
+
+/* For the transfer module: where each account's mail will be on the
+ * target, without creating anything: dst_home/dst_maildir filled (planned
+ * paths for system, dovecot and vpopmail-mysql; for vpopmail, read back
+ * with "vuserinfo -d" from accounts that exist there already, else left
+ * NULL). Returns 0 or -1. */
+int mx_accounts_resolve(struct mx_host *dst, const char *kind,
+    struct mx_accounts *a, const struct mx_target_opts *o,
+    struct mx_err *err);
 
 /* Hash clear text for a target that needs a hash (SHA-512 crypt).
  * Returns a malloc'd hash or NULL. */

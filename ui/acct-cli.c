@@ -142,6 +142,13 @@ mx_acct_cli_wipe(struct mx_acct_cli *c)
 struct mx_host *
 mx_acct_cli_open(const char *verb, const char *spec)
 {
+	return mx_acct_cli_open_audit(verb, spec, NULL);
+}
+
+struct mx_host *
+mx_acct_cli_open_audit(const char *verb, const char *spec,
+    struct mx_audit *audit)
+{
 	struct mx_host_opts ho;
 	struct mx_hostkey_info key;
 	struct mx_host *h = NULL;
@@ -149,6 +156,7 @@ mx_acct_cli_open(const char *verb, const char *spec)
 
 	memset(&ho, 0, sizeof ho);
 	memset(&key, 0, sizeof key);
+	ho.audit = audit;
 	if (mx_host_open(&h, spec, &ho, &key, &err) == -1) {
 		mx_cmd_fail(verb, err.msg);
 		if (err.code == MX_E_HOSTKEY && key.fingerprint[0] != '\0')

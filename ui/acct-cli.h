@@ -41,8 +41,12 @@ int mx_acct_cli_option(struct mx_acct_cli *c, const char *verb, int code,
  * was given. Returns 0 or -1 (message printed). */
 int mx_acct_cli_prompt(struct mx_acct_cli *c, const char *verb);
 void mx_acct_cli_wipe(struct mx_acct_cli *c);
+struct mx_audit;
 /* Open a host for a verb (errors printed). */
 struct mx_host *mx_acct_cli_open(const char *verb, const char *spec);
+/* The same, recording every command in an audit log (may be NULL). */
+struct mx_host *mx_acct_cli_open_audit(const char *verb, const char *spec,
+    struct mx_audit *audit);
 /* The account set as text (hashes masked). */
 void mx_acct_cli_print(FILE *fp, const struct mx_accounts *a);
 /* ... and as JSON (json-c). Returns 0 or -1. */

@@ -14,12 +14,13 @@
 
 #include "acct-cli.h"
 #include "acct-target.h"
+#include "audit.h"
 #include "commands.h"
 #include "i18n.h"
 
 enum {
 	O_FROM = 512, O_TO, O_TARGET, O_SCRIPT, O_DRY, O_USERS, O_MAILROOT,
-	O_OWNER, O_TVPOP, O_MAP
+	O_OWNER, O_TVPOP, O_MAP, O_TDEF, O_TDB, O_LOG
 };
 
 static void
@@ -31,11 +32,12 @@ usage(void)
 	    "[--target KIND]\n"
 	    "  [--script FILE] [--dry-run] [--map FILE]\n"
 	    "  [--target-users FILE] [--mail-root DIR] [--owner UID:GID]\n"
-	    "  [--target-vpopmail-dir DIR]\n"
+	    "  [--target-vpopmail-dir DIR] [--target-defaults-file FILE]\n"
+	    "  [--target-database NAME] [--log FILE]\n"
 	    "  and the source options of 'mxmove accounts' (--source KIND ...)\n"
 	    "Targets (KIND):\n"));
 	for (i = 0; mx_acct_targets[i] != NULL; i++)
-		fprintf(stderr, "  %-10s %s\n", mx_acct_targets[i]->name,
+		fprintf(stderr, "  %-15s %s\n", mx_acct_targets[i]->name,
 		    _(mx_acct_targets[i]->summary));
 }
 
@@ -135,6 +137,9 @@ mx_cmd_create_accounts(int argc, char **argv)
 		{ "owner", required_argument, NULL, O_OWNER },
 		{ "target-vpopmail-dir", required_argument, NULL, O_TVPOP },
 		{ "map", required_argument, NULL, O_MAP },
+		{ "target-defaults-file", required_argument, NULL, O_TDEF },
+		{ "target-database", required_argument, NULL, O_TDB },
+		{ "log", required_argument, NULL, O_LOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -146,7 +151,8 @@ mx_cmd_create_accounts(int argc, char **argv)
 	struct mx_err err = { 0 };
 	struct mx_buf text = MX_BUF_INIT;
 	const char *from = NULL, *to = NULL, *kind = NULL, *script = NULL;
-	const char *map = NULL, *verb = argv[0];
+	const char *map = NULL, *verb = argv[0], *logpath = NULL;
+	struct mx_audit *audit = NULL;
 	int c, dry = 0, r, rc = MX_EXIT_FAIL;
 
 	mx_acct_cli_init(&cli);
@@ -163,6 +169,9 @@ mx_cmd_create_accounts(int argc, char **argv)
 		case O_MAILROOT: t.mail_root = optarg; break;
 		case O_TVPOP: t.vpopmail_dir = optarg; break;
 		case O_MAP: map = optarg; break;
+		case O_TDEF: t.sql_defaults = optarg; break;
+		case O_TDB: t.sql_db = optarg; break;
+		case O_LOG: logpath = optarg; break;
 		case O_OWNER:
 			if (parse_owner(optarg, &t) == -1)
 				return MX_EXIT_USAGE;
@@ -189,7 +198,11 @@ mx_cmd_create_accounts(int argc, char **argv)
 	}
 	if (mx_acct_cli_prompt(&cli, verb) == -1)
 		return MX_EXIT_USAGE;
-	if ((src = mx_acct_cli_open(verb, from)) == NULL)
+	if (logpath != NULL && mx_audit_open(&audit, logpath, &err) == -1) {
+		mx_acct_cli_wipe(&cli);
+		return mx_cmd_fail(verb, err.msg);
+	}
+	if ((src = mx_acct_cli_open_audit(verb, from, audit)) == NULL)
 		goto out;
 	r = mx_accounts_read(src, cli.source, &cli.o, &a, &err);
 	mx_acct_cli_wipe(&cli);
@@ -202,7 +215,7 @@ mx_cmd_create_accounts(int argc, char **argv)
 		    verb, a->problem[i].where, a->problem[i].what);
 	if (kind == NULL)
 		kind = strcmp(a->source, "passwd") == 0 ? "system" : "vpopmail";
-	if ((dst = mx_acct_cli_open(verb, to)) == NULL)
+	if ((dst = mx_acct_cli_open_audit(verb, to, audit)) == NULL)
 		goto out;
 	if (mx_accounts_plan(dst, kind, a, &t, &s, &err) == -1) {
 		mx_cmd_fail(verb, err.msg);
@@ -231,6 +244,7 @@ mx_cmd_create_accounts(int argc, char **argv)
 		rc = MX_EXIT_OK;
 		goto out;
 	}
+	s->audit = audit;
 	if (mx_script_apply(dst, s, a, &err) == -1) {
 		report(s, a);
 		mx_cmd_fail(verb, err.msg);
@@ -253,6 +267,7 @@ out:
 		mx_host_close(src);
 	if (dst != NULL)
 		mx_host_close(dst);
+	mx_audit_close(audit);
 	mx_acct_cli_wipe(&cli);
 	return rc;
 }

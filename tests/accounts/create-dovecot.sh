@@ -156,6 +156,8 @@ like "$out" "refused: the name holds characters that are not safe.* evil" "the \
 ok $? "and never executed"
 is "$(stat -c %a:%G "$USERS")" 640:dovecot "the passwd-file keeps its mode and group (not world-readable)"
 is "$(stat -c %u:%g "$LAB/vmail/example.test/valice/Maildir/new")" 5000:5000 "Maildir made and owned by --owner"
+like "$(grep '^valice@' "$USERS")" ':5000:5000::'"$LAB"'/vmail/example.test/valice::userdb_quota_rule=\*:bytes=5000000:messages=100$' \
+    "the passwd-file line: owner, home, and the quota as a userdb field"
 like "$(cat "$LAB/map.tsv")" "valice@example.test	/home/vpopmail/domains/example.test/valice/Maildir	$LAB/vmail/example.test/valice/Maildir	created" \
     "--map records source and target Maildirs"
 before=$(md5sum <"$USERS")

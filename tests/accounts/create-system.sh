@@ -63,8 +63,11 @@ mknew() {
 NEW=$LAB/newroot
 mknew "$NEW"
 mine=$(md5sum /etc/passwd /etc/shadow /etc/group)
-run_mx create-accounts --from old --to "local:$NEW" --target system
+run_mx create-accounts --from old --to "local:$NEW" --target system --log "$LAB/audit.log"
 is "$rc" 1 "exit 1: one account was refused"
+like "$(cat "$LAB/audit.log")" "useradd --prefix $NEW .* -p '?\\*\\*\\*'? -- smd5" "the audit log records useradd with the hash as ***"
+grep -qF "$(grep '^smd5:' "$ROLD/etc/shadow" | cut -d: -f2)" "$LAB/audit.log"
+ok $((! $?)) "and never the hash itself"
 like "$out" "4 created, 0 already there .*1 refused, 0 failed" "four created, one refused"
 like "$out" "refused: uid 1005 belongs to other on the target.* sclash" "a uid clash is refused and named"
 like "$out" "skipped slocked: locked" "the locked account is listed as skipped"

@@ -154,4 +154,38 @@ for t in pfred:pw-pfred pgina:pw-pgina pkim:pw-pkim; do
 	curl -s --max-time 10 "imap://$LAB_DOVECOT_ADDR/" -u "$u:$pw" >/dev/null
 	ok $? "IMAP login for $u with its original password"
 done
+# --- the vpopmail-mysql target: rows written, read back by the source --
+lab_mysql <<SQL
+CREATE DATABASE vpopnew;
+CREATE TABLE vpopnew.vpopmail LIKE vpopmail.vpopmail;
+CREATE USER 'mxwrite'@'localhost' IDENTIFIED BY 'wr-S3cret';
+GRANT SELECT, INSERT ON vpopnew.* TO 'mxwrite'@'localhost';
+SQL
+WCNF=$LAB/mxwrite.cnf
+printf '[client]\nsocket=%s\nuser=mxwrite\npassword=wr-S3cret\n' "$MARIADB_SOCK" >"$WCNF"
+chmod 600 "$WCNF"
+NEWR=$LAB/newvpop
+mkdir -p "$NEWR"
+run_mx create-accounts --from "local:$OLD" --source vpopmail-mysql --defaults-file "$CNF" \
+    --to "local:$NEWR" --target vpopmail-mysql --target-defaults-file "$WCNF" \
+    --target-database vpopnew --owner 5000:5000 --script "$LAB/vsql.sh"
+sh -n "$LAB/vsql.sh"
+ok $? "vpopmail-mysql: the script is valid sh"
+like "$(cat "$LAB/vsql.sh")" "mysql -e 'INSERT INTO vpopmail \\(pw_name, pw_domain, pw_passwd" "it inserts rows with the target's own mysql client"
+is "$(lab_mysql 'SELECT COUNT(*) FROM vpopnew.vpopmail')" 0 "--script wrote no row"
+run_mx create-accounts --from "local:$OLD" --source vpopmail-mysql --defaults-file "$CNF" \
+    --to "local:$NEWR" --target vpopmail-mysql --target-defaults-file "$WCNF" \
+    --target-database vpopnew --owner 5000:5000
+like "$out" "3 created, 0 already there" "three rows written"
+is "$(lab_mysql 'SELECT pw_name, pw_domain, pw_passwd, pw_gid, pw_shell FROM vpopnew.vpopmail ORDER BY pw_name')" \
+   "$(lab_mysql "SELECT pw_name, pw_domain, pw_passwd, pw_gid, pw_shell FROM vpopmail.vpopmail WHERE pw_name <> 'badrow' ORDER BY pw_name")" \
+   "the new rows hold the same names, hashes, flags and quotas"
+is "$(stat -c '%u:%g %a' "$NEWR/home/vpopmail/domains/example.test/sqlben/Maildir/new")" "5000:5000 700" "their Maildirs are made inside the root and owned"
+run_mx accounts "local:$NEWR" --source vpopmail-mysql --defaults-file "$WCNF" --database vpopnew
+like "$out" "sqlann@example.test +sha512 .*2000000S" "the vpopmail-mysql source reads the new rows back"
+run_mx create-accounts --from "local:$OLD" --source vpopmail-mysql --defaults-file "$CNF" \
+    --to "local:$NEWR" --target vpopmail-mysql --target-defaults-file "$WCNF" \
+    --target-database vpopnew --owner 5000:5000
+like "$out" "0 created, 3 already there" "a re-run leaves the rows as they are"
+is "$(lab_mysql 'SELECT COUNT(*) FROM vpopnew.vpopmail')" 3 "no row duplicated"
 done_testing

@@ -23,22 +23,29 @@ noimap:$H2:1:10::/home/vpopmail/domains/example.test/1/noimap:NOQUOTA
 bad;rm:$H2:1:0::/home/vpopmail/domains/example.test/bad:NOQUOTA
 EOF
 
+printf '&jdoe@example.test\nsales@elsewhere.test\n' >"$D/.qmail-sales"
+echo '|/usr/local/bin/ticket-robot' >"$D/.qmail-help"
+
 # Stand-ins in a private vpopmail dir: record argv, remember added users.
 V=$T/vpop
 mkdir -p "$V/bin" "$V/state"
-for p in vadddomain vadduser vmoduser; do
+for p in vadddomain vadduser vmoduser valias; do
 	cat >"$V/bin/$p" <<EOF
 #!/bin/sh
 { printf '%s' "$p"; for a in "\$@"; do printf ' [%s]' "\$a"; done; echo; } >>"$V/argv.log"
 [ "$p" = vadduser ] && eval "last=\\\${\$#}" && : >"$V/state/\$last"
-exit 0
 EOF
 done
 cat >"$V/bin/vdominfo" <<EOF
 #!/bin/sh
-[ -e "$V/state/domain-\$2" ] && exit 0
-: >"$V/state/domain-\$2"; exit 1
+[ -e "$V/state/domain-\$2" ] && echo "$V/dom/\$2" && exit 0
+: >"$V/state/domain-\$2"; mkdir -p "$V/dom/\$2"; exit 1
 EOF
+cat >>"$V/bin/valias" <<'EOF'
+eval "last=\${$#}"; d=${0%/bin/valias}/dom/${last#*@}
+mkdir -p "$d" && : >"$d/.qmail-${last%@*}"
+EOF
+for p in vadddomain vadduser vmoduser valias; do echo "exit 0" >>"$V/bin/$p"; done
 cat >"$V/bin/vuserinfo" <<EOF
 #!/bin/sh
 [ -e "$V/state/\$2" ] || exit 1
@@ -59,6 +66,9 @@ like "$s" "$V/bin/vadduser -q 5000000 -c 'John O'\\\\''Doe \"JD\"' -e '\\\$6\\\$
 like "$s" "printf '%s\\\\t%s\\\\n' jdoe@example.test \"\\\$\\($V/bin/vuserinfo -d jdoe@example.test\\)\"" "the directory vpopmail chose is read back"
 like "$s" "$V/bin/vmoduser -p -i noimap@example.test" "flags 10 (no POP, no IMAP) are set again with vmoduser"
 like "$s" "# refused: the name holds characters" "the name with ';' is refused"
+like "$s" "$V/bin/valias -i '&jdoe@example.test' sales@example.test &&" "an alias is re-created with valias -i"
+like "$s" "$V/bin/valias -i sales@elsewhere.test sales@example.test" "each of its lines"
+like "$s" "# refused: a program or file delivery \\(\\|/usr/local/bin/ticket-robot\\)" "a program alias is refused (old host's paths), said so"
 is "$(grep -v '^#' "$T/vpop.sh" | grep bad)" "echo refused: 'bad;rm@example.test' >&2" \
     "outside comments it appears only once, quoted, in the refusal message"
 
@@ -70,6 +80,8 @@ like "$(cat "$V/argv.log")" "vadduser \\[-q\\] \\[5000000\\] \\[-c\\] \\[John O'
     "each word reaches vadduser intact: the gecos with quotes, the hash with \$"
 grep -qF "[$H1]" "$V/argv.log"
 ok $? "the hash arrives byte for byte"
+grep -qF "valias [-i] [&jdoe@example.test] [sales@example.test]" "$V/argv.log"
+ok $? "valias gets the alias line as one word"
 
 # The direct run: the same commands, and the directory read back.
 rm -rf "$V/state"/* "$V/argv.log"
@@ -82,7 +94,7 @@ grep -qF "[$H1]" "$V/argv.log"
 ok $? "the direct run passes the same hash"
 run_mx create-accounts --from "local:$OLD" --to local: --target vpopmail \
     --target-vpopmail-dir "$V"
-like "$out" "0 created, 3 already there" "a re-run: the domain and both users exist"
+like "$out" "0 created, 4 already there" "a re-run: the domain, both users and the alias exist"
 run_mx create-accounts --from "local:$OLD" --to "local:$T" --target vpopmail --target-vpopmail-dir "$V"
 like "$out" "script \\(--script FILE\\)" "on a local:ROOT copy the vpopmail target only writes the script"
 done_testing

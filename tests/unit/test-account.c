@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "acct-int.h"
+#include "acct-target.h"
+#include "buf.h"
 #include "tap.h"
 
 static char *
@@ -297,6 +299,27 @@ test_dovecot(void)
 	mx_accounts_free(a);
 }
 
+static void
+test_sql_and_make(void)
+{
+	struct mx_buf b = MX_BUF_INIT;
+	char *h;
+
+	mx_acct_sql_quote(&b, "O'Brien \"x\" \\ \n");
+	is_str(b.data, "'O\\'Brien \\\"x\\\" \\\\ \\n'",
+	    "SQL literals escape quotes, backslashes and newlines");
+	mx_buf_reset(&b);
+	mx_acct_sql_quote(&b, "$6$salt$hash");
+	is_str(b.data, "'$6$salt$hash'", "a hash is quoted as it is");
+	mx_buf_free(&b);
+	h = mx_hash_make("clear pw");
+	ok(h != NULL && strncmp(h, "$6$", 3) == 0, "clear text is hashed as SHA-512");
+	ok(h != NULL && strcmp(crypt("clear pw", h), h) == 0,
+	    "and the hash checks the clear password");
+	ok(h != NULL && strstr(h, "clear pw") == NULL, "without holding it");
+	free(h);
+}
+
 int
 main(void)
 {
@@ -307,5 +330,6 @@ main(void)
 	test_assign();
 	test_vpasswd();
 	test_dovecot();
+	test_sql_and_make();
 	return tap_done();
 }
