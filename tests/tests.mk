@@ -85,3 +85,5 @@ SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/ui/frame.sh
 EXTRA_DIST += tests/ui/tmux.sh
 SH_TESTS += tests/ui/walk.sh
+SH_TESTS += tests/ui/locale.sh
+SH_TESTS += tests/ui/table.sh
