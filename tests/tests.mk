@@ -87,3 +87,4 @@ EXTRA_DIST += tests/ui/tmux.sh
 SH_TESTS += tests/ui/walk.sh
 SH_TESTS += tests/ui/locale.sh
 SH_TESTS += tests/ui/table.sh
+

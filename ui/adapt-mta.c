@@ -257,6 +257,7 @@ side_plan(struct wz_stepctx *c, int which, plan_fn fn, struct side *s,
 		return -1;
 	if (mta_for(c->plan, which, s->h, &s->ops, err) == -1 ||
 	    fn(c, s->h, s->ops, &s->cs, err) == -1) {
+		mx_changes_free(&s->cs);
 		mx_host_close(s->h);
 		s->h = NULL;
 		return -1;

@@ -190,6 +190,17 @@ wz_jobs_stop_all(void)
 }
 
 int
+wz_jobs_running_steps(void)
+{
+	struct wz_job *j;
+	int n = 0;
+
+	for (j = jobs; j; j = j->next)
+		n += j->win >= 0 && j->step >= 0;
+	return n;
+}
+
+int
 wz_jobs_running(void)
 {
 	struct wz_job *j;

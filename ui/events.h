@@ -70,5 +70,7 @@ void wz_job_join(struct wz_job *j);
 /* Cancel and join every job still running (at quit). */
 void wz_jobs_stop_all(void);
 int wz_jobs_running(void);
+/* Jobs running a window's step (not previews, not the panels' polls). */
+int wz_jobs_running_steps(void);
 
 #endif

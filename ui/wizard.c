@@ -310,7 +310,7 @@ draw_status(WINDOW *w)
 		wattron(w, wz_attr(W.app.status_err ? WZ_C_ERR : WZ_C_OK));
 		wz_put(w, 0, 1, W.app.status, getmaxx(w) - 2);
 		wattroff(w, wz_attr(W.app.status_err ? WZ_C_ERR : WZ_C_OK));
-	} else if (wz_jobs_running() > 0) {
+	} else if (wz_jobs_running_steps() > 0) {
 		wattron(w, wz_attr(WZ_C_RUN));
 		wz_put(w, 0, 1, _("Working..."), getmaxx(w) - 2);
 		wattroff(w, wz_attr(WZ_C_RUN));
@@ -429,7 +429,7 @@ frame_key(int ch)
 		return;
 	switch (a) {
 	case WZ_A_QUIT:
-		if (wz_jobs_running() > wz_pollers_count())
+		if (wz_jobs_running_steps() > 0)
 			wz_confirm_open(&W.app, _("Quit?"), _("A step is still "
 			    "running. Quitting stops it; the next start resumes "
 			    "from what the plan and the journal recorded."),
