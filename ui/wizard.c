@@ -703,6 +703,8 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 		W.st[i] = screens[i]->init(&W.app);
 	wz_adapt_init(&W.app);
 	wz_pollers_start(&W.app);
+	if (mx_plan_complete(W.app.plan, &(struct mx_err){ 0 }) == -1)
+		wz_form_open(&W.app);	/* a first start: the plan first */
 	W.dirty = 1;
 	loop();
 	wz_pollers_stop(&W.app);
