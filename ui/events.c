@@ -175,6 +175,15 @@ wz_job_join(struct wz_job *j)
 }
 
 void
+wz_jobs_cancel_all(void)
+{
+	struct wz_job *j;
+
+	for (j = jobs; j; j = j->next)
+		j->cancel = 1;
+}
+
+void
 wz_jobs_stop_all(void)
 {
 	struct wz_job *j, *next;

@@ -315,6 +315,8 @@ wz_stepwin_refresh(struct wz_stepwin *sw)
 {
 	struct runarg *ra;
 
+	if (sw->app->quit)
+		return;
 	if (sw->previewing) {
 		sw->preview_again = 1;
 		return;
@@ -390,7 +392,7 @@ start_next(struct wz_stepwin *sw)
 {
 	int i;
 
-	if (sw->nqueue == 0 || sw->running >= 0)
+	if (sw->nqueue == 0 || sw->running >= 0 || sw->app->quit)
 		return;
 	i = sw->queue[0];
 	memmove(sw->queue, sw->queue + 1, (size_t)(sw->nqueue - 1) *

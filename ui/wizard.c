@@ -710,7 +710,16 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	wz_pollers_stop(&W.app);
 	while (W.modal)		/* answers a prompt a worker waits on */
 		modal_pop();
-	wz_events_shutdown();	/* cancels and joins every worker */
+	/* Let the workers end and hand back what they hold (bounded: 30 s;
+	 * then the rest is joined as it is). */
+	wz_jobs_cancel_all();
+	for (i = 0; i < 300 && wz_jobs_running() > 0; i++) {
+		struct pollfd p = { wz_events_fd(), POLLIN, 0 };
+
+		poll(&p, 1, 100);
+		take_events();
+	}
+	wz_events_shutdown();	/* joins whatever is left */
 	wz_adapt_fini();
 	for (i = 0; i < WZ_NWIN; i++)
 		if (W.st[i])
