@@ -592,7 +592,11 @@ plesk_row(struct mx_host *h, struct q *q, const char *root,
 		ac->gid = st.gid;
 	}
 	free(p);
-	if (type != NULL && strcmp(type, "plain") == 0)
+	/* Plesk 11+ keeps type 'plain' for encrypted passwords: the prefix
+	 * decides first, else the ciphertext would become a password. */
+	if (pw != NULL && strncmp(pw, "$AES-", 5) == 0)
+		ac->scheme = MX_HASH_PLESK_AES;
+	else if (type != NULL && strcmp(type, "plain") == 0)
 		ac->scheme = pw && pw[0] ? MX_HASH_PLAIN : MX_HASH_NONE;
 	else
 		ac->scheme = mx_hash_detect(pw, 1);

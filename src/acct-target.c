@@ -611,7 +611,9 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 		    gid, home);
 		free(dir);
 		dir = NULL;
-		/* the file's directory must exist; the file is kept 0600 */
+		/* The file's directory must exist. A new file is made 0600; an
+		 * existing one keeps its mode and owner (Dovecot's auth user must
+		 * read it: 0640 root:dovecot). */
 		mx_set(&dir, fpath);
 		if (strrchr(dir, '/') != NULL && strrchr(dir, '/') != dir)
 			*strrchr(dir, '/') = '\0';
@@ -870,11 +872,9 @@ mx_script_render(const struct mx_script *s, int mask_secrets,
 		mx_buf_printf(out, "# %s\n", st->label);
 		if (st->refused != NULL) {
 			mx_buf_printf(out, "# refused: %s\n", st->refused);
-			mx_buf_puts(out, "echo ");
-			mx_shell_quote(out, "refused: ");
-			mx_buf_puts(out, "");
+			mx_buf_puts(out, "echo refused: ");
 			mx_shell_quote(out, st->label);
-			mx_buf_puts(out, " >&2\n\n");
+			mx_buf_puts(out, " >&2\nmx_failed=1\n\n");
 			continue;
 		}
 		if (st->check != NULL) {

@@ -488,8 +488,8 @@ undo_one(struct mx_host *h, const struct mx_change *c, struct mx_buf *log,
 			goto out;
 		}
 		if (log != NULL)
-			mx_buf_printf(log, _("restored: %s (backup of the "
-			    "frozen text: %s)\n"), c->path, bk ? bk : "-");
+			mx_buf_printf(log, _("restored: %s (the text before "
+			    "this undo is in %s)\n"), c->path, bk ? bk : "-");
 	}
 	free(text);
 	free(bk);
@@ -563,6 +563,80 @@ mx_changes_undo(struct mx_host *h, const struct mx_changes *cs,
 			return -1;
 	}
 	return 0;
+}
+
+int
+mx_changes_undo_preview(struct mx_host *h, const struct mx_changes *cs,
+    struct mx_buf *out, struct mx_err *err)
+{
+	struct mx_buf now = MX_BUF_INIT;
+	struct mx_stat st;
+	size_t i, tlen;
+	int exists;
+	char *text, *d;
+
+	for (i = cs->n; i-- > 0; ) {
+		const struct mx_change *c = &cs->v[i];
+
+		if (c->kind == MX_CH_MODE) {
+			if (mx_host_stat(h, c->path, &st, err) == -1)
+				goto fail;
+			if (st.exists && (st.mode & 07777) == c->mode_after)
+				mx_buf_printf(out, _("chmod %04o %s (was %04o)\n"),
+				    (unsigned)c->mode_before, c->path,
+				    (unsigned)c->mode_after);
+			else
+				mx_buf_printf(out, _("left alone (changed "
+				    "since): %s\n"), c->path);
+			continue;
+		}
+		if (c->kind != MX_CH_FILE)
+			continue;
+		mx_buf_reset(&now);
+		if (read_maybe(h, c->path, &now, &exists, err) == -1)
+			goto fail;
+		if (!exists) {
+			if (c->before != NULL) {
+				d = mx_diff(c->path, NULL, 0, c->before, c->blen);
+				if (d != NULL)
+					mx_buf_puts(out, d);
+				free(d);
+			}
+			continue;
+		}
+		if (c->before == NULL && now.len == c->alen &&
+		    memcmp(now.data ? now.data : "", c->after, c->alen) == 0) {
+			mx_buf_printf(out, _("remove %s (the change created it)\n"),
+			    c->path);
+			continue;
+		}
+		text = mx_ctl_revert(c->before ? c->before : "", c->blen,
+		    c->after, c->alen, now.data ? now.data : "", now.len, &tlen);
+		if (text == NULL) {
+			nomem(err);
+			goto fail;
+		}
+		d = mx_diff(c->path, now.data ? now.data : "", now.len, text,
+		    tlen);
+		if (d != NULL)
+			mx_buf_puts(out, d);
+		free(d);
+		free(text);
+	}
+	for (i = 0; i < cs->n; i++) {
+		const struct mx_change *c = &cs->v[i];
+
+		if (c->kind == MX_CH_RUN && (c->when & MX_RUN_UNDO)) {
+			mx_buf_puts(out, _("run: "));
+			cmdline(out, c->argv);
+			mx_buf_puts(out, "\n");
+		}
+	}
+	mx_buf_free(&now);
+	return 0;
+fail:
+	mx_buf_free(&now);
+	return -1;
 }
 
 /* ---- the record --------------------------------------------------- */

@@ -34,7 +34,8 @@ enum mx_change_kind {
 /* When a command runs (MX_CH_RUN). */
 #define MX_RUN_APPLY	1	/* after the changes are made */
 #define MX_RUN_UNDO	2	/* after they are undone */
-#define MX_RUN_DAEMON	4	/* talks to a running daemon: skipped on a
+#define MX_RUN_DAEMON	4	/* for a live host only (signals a daemon,
+				   or is the host's own tool): skipped on a
 				   mounted copy (local:/root) */
 
 struct mx_change {
@@ -89,6 +90,12 @@ int mx_changes_apply(struct mx_host *h, struct mx_changes *cs,
 /* Undo cs on h, last change first, then run its MX_RUN_UNDO commands. */
 int mx_changes_undo(struct mx_host *h, const struct mx_changes *cs,
     struct mx_buf *log, struct mx_err *err);
+
+/* The preview of mx_changes_undo on h as it is now: each file's diff
+ * from its present text to what the undo would write, each chmod that
+ * would be made or left alone, each command. */
+int mx_changes_undo_preview(struct mx_host *h, const struct mx_changes *cs,
+    struct mx_buf *out, struct mx_err *err);
 
 /* The record: serialise (appended to out) and read back (appended to cs:
  * a state file holding several sets reads as one set, in order). */

@@ -299,10 +299,81 @@ struct query {
 	int done;
 	int tries;
 	ldns_pkt *reply;
+	uint8_t *wire;		/* the query on the wire, with its own id */
+	size_t len;
+	double replied_ms;
 };
+
+/* Query packets built once per round and copied to each server with its
+ * own id (the same questions go to every server). */
+struct wire_cache {
+	struct {
+		char *name;
+		ldns_rr_type type;
+		uint8_t *wire;
+		size_t len;
+	} e[MAX_QUERIES];
+	size_t n;
+};
+
+static int
+wire_for(struct wire_cache *wc, const char *name, ldns_rr_type type,
+    const uint8_t **wire, size_t *len)
+{
+	ldns_rdf *dn;
+	ldns_pkt *p;
+	uint8_t *w = NULL;
+	size_t i, l = 0;
+
+	for (i = 0; i < wc->n; i++)
+		if (wc->e[i].type == type && strcmp(wc->e[i].name, name) == 0) {
+			*wire = wc->e[i].wire;
+			*len = wc->e[i].len;
+			return 0;
+		}
+	if (wc->n >= MAX_QUERIES || (dn = ldns_dname_new_frm_str(name)) == NULL)
+		return -1;
+	p = ldns_pkt_query_new(dn, type, LDNS_RR_CLASS_IN, 0);
+	if (p == NULL)
+		return -1;
+	ldns_pkt_set_rd(p, false);
+	if (ldns_pkt2wire(&w, p, &l) != LDNS_STATUS_OK || l < 12) {
+		free(w);
+		ldns_pkt_free(p);
+		return -1;
+	}
+	ldns_pkt_free(p);
+	wc->e[wc->n].name = strdup(name);
+	if (wc->e[wc->n].name == NULL) {
+		free(w);
+		return -1;
+	}
+	wc->e[wc->n].type = type;
+	wc->e[wc->n].wire = w;
+	wc->e[wc->n].len = l;
+	wc->n++;
+	*wire = w;
+	*len = l;
+	return 0;
+}
+
+static void
+wire_cache_free(struct wire_cache *wc)
+{
+	size_t i;
+
+	for (i = 0; i < wc->n; i++) {
+		free(wc->e[i].name);
+		free(wc->e[i].wire);
+	}
+	wc->n = 0;
+}
 
 struct srv_state {
 	struct mx_dns_answer *ans;
+	struct wire_cache *wc;
+	double t0;
+	int timeout_ms;
 	int fd;
 	struct query q[MAX_QUERIES];
 	size_t nq;
@@ -321,14 +392,27 @@ srv_add_query(struct srv_state *s, const char *name, ldns_rr_type type)
 			return 0;
 	if (s->nq >= MAX_QUERIES)
 		return 0;
-	s->q[s->nq].name = xstrdup(name);
-	if (s->q[s->nq].name == NULL)
-		return -1;
-	s->q[s->nq].type = type;
-	s->q[s->nq].id = (uint16_t)ldns_get_random();
-	s->q[s->nq].done = 0;
-	s->q[s->nq].tries = 0;
-	s->q[s->nq].reply = NULL;
+	{
+		struct query *q = &s->q[s->nq];
+		const uint8_t *w;
+		size_t l;
+
+		memset(q, 0, sizeof(*q));
+		if (wire_for(s->wc, name, type, &w, &l) < 0 ||
+		    (q->wire = malloc(l)) == NULL)
+			return -1;
+		q->name = xstrdup(name);
+		if (q->name == NULL) {
+			free(q->wire);
+			return -1;
+		}
+		memcpy(q->wire, w, l);
+		q->len = l;
+		q->type = type;
+		q->id = (uint16_t)ldns_get_random();
+		q->wire[0] = (uint8_t)(q->id >> 8);
+		q->wire[1] = (uint8_t)(q->id & 0xff);
+	}
 	s->nq++;
 	return 0;
 }
@@ -344,32 +428,56 @@ srv_fail(struct srv_state *s, enum mx_dns_status st, const char *msg)
 }
 
 static void
+srv_send_error(struct srv_state *s, int e)
+{
+	if (e == ECONNREFUSED)
+		srv_fail(s, MX_DNS_UNREACHABLE, _("nothing listens there (port unreachable)"));
+	else if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR)
+		srv_fail(s, MX_DNS_ERROR, strerror(e));
+}
+
+static void
 srv_send(struct srv_state *s, struct query *q)
 {
-	ldns_rdf *dn = ldns_dname_new_frm_str(q->name);
-	ldns_pkt *p;
-	uint8_t *wire = NULL;
-	size_t len = 0;
+	if (send(s->fd, q->wire, q->len, 0) < 0)
+		srv_send_error(s, errno);
+	q->tries++;
+}
 
-	if (dn == NULL)
+/* Send every query not sent yet in one system call. */
+static void
+srv_send_new(struct srv_state *s)
+{
+	struct mmsghdr m[MAX_QUERIES];
+	struct iovec iov[MAX_QUERIES];
+	struct query *qs[MAX_QUERIES];
+	unsigned n = 0, off = 0;
+	size_t k;
+	int r;
+
+	if (s->fd < 0 || s->failed)
 		return;
-	p = ldns_pkt_query_new(dn, q->type, LDNS_RR_CLASS_IN, 0);
-	if (p == NULL)
-		return;
-	ldns_pkt_set_id(p, q->id);
-	ldns_pkt_set_rd(p, false);
-	if (ldns_pkt2wire(&wire, p, &len) == LDNS_STATUS_OK) {
-		if (send(s->fd, wire, len, 0) < 0) {
-			if (errno == ECONNREFUSED)
-				srv_fail(s, MX_DNS_UNREACHABLE,
-				    _("nothing listens there (port unreachable)"));
-			else if (errno != EAGAIN && errno != EWOULDBLOCK)
-				srv_fail(s, MX_DNS_ERROR, strerror(errno));
-		}
-		q->tries++;
+	memset(m, 0, sizeof(m));
+	for (k = 0; k < s->nq; k++) {
+		if (s->q[k].tries != 0 || s->q[k].done)
+			continue;
+		iov[n].iov_base = s->q[k].wire;
+		iov[n].iov_len = s->q[k].len;
+		m[n].msg_hdr.msg_iov = &iov[n];
+		m[n].msg_hdr.msg_iovlen = 1;
+		qs[n] = &s->q[k];
+		n++;
 	}
-	free(wire);
-	ldns_pkt_free(p);
+	while (off < n) {
+		r = sendmmsg(s->fd, m + off, n - off, 0);
+		if (r <= 0) {
+			srv_send_error(s, r < 0 ? errno : EIO);
+			break;
+		}
+		off += (unsigned)r;
+	}
+	for (k = 0; k < n; k++)
+		qs[k]->tries++;
 }
 
 /* A reply arrived on s->fd: match it to its query. */
@@ -411,6 +519,7 @@ srv_receive(struct srv_state *s, const char *zone)
 			if (!match)
 				continue;
 			q->done = 1;
+			q->replied_ms = mono_ms() - s->t0;
 			q->reply = p;
 			p = NULL;
 			s->got_any = 1;
@@ -429,15 +538,12 @@ srv_receive(struct srv_state *s, const char *zone)
 						continue;
 					t = ldns_rdf2str(ldns_rr_rdf(rr, 1));
 					if (t != NULL && in_zone(t, zone)) {
-						size_t before = s->nq;
-
 						srv_add_query(s, t, LDNS_RR_TYPE_A);
 						srv_add_query(s, t, LDNS_RR_TYPE_AAAA);
-						for (; before < s->nq; before++)
-							srv_send(s, &s->q[before]);
 					}
 					free(t);
 				}
+				srv_send_new(s);
 			}
 			break;
 		}
@@ -449,12 +555,49 @@ srv_receive(struct srv_state *s, const char *zone)
 }
 
 /* After the round: the status and the lines from the replies. */
+/* A truncated UDP answer: ask again over TCP (blocking, bounded). */
 static void
-srv_conclude(struct srv_state *s, const char *zone, double t0)
+srv_tcp_retry(struct srv_state *s, struct query *q)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = server_sockaddr(&s->ans->server, &ss);
+	ldns_buffer *b = ldns_buffer_new(q->len);
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	ldns_pkt *p = NULL;
+	struct timeval tv;
+
+	if (b == NULL || sl == 0) {
+		if (b)
+			ldns_buffer_free(b);
+		return;
+	}
+	ldns_buffer_write(b, q->wire, q->len);
+	tv.tv_sec = s->timeout_ms / 1000;
+	tv.tv_usec = (s->timeout_ms % 1000) * 1000;
+	if (ldns_tcp_send(&wire, b, &ss, sl, tv, &len) == LDNS_STATUS_OK && wire != NULL &&
+	    ldns_wire2pkt(&p, wire, len) == LDNS_STATUS_OK) {
+		if (ldns_pkt_id(p) == q->id) {
+			ldns_pkt_free(q->reply);
+			q->reply = p;
+			q->replied_ms = mono_ms() - s->t0;
+		} else
+			ldns_pkt_free(p);
+	}
+	free(wire);
+	ldns_buffer_free(b);
+}
+
+static void
+srv_conclude(struct srv_state *s, const char *zone)
 {
 	struct mx_dns_answer *a = s->ans;
 	size_t i, missing = 0;
 	char *rc;
+
+	for (i = 0; i < s->nq; i++)
+		if (s->q[i].reply != NULL && ldns_pkt_tc(s->q[i].reply))
+			srv_tcp_retry(s, &s->q[i]);
 
 	for (i = 0; i < s->nq; i++)
 		if (!s->q[i].done)
@@ -527,7 +670,10 @@ srv_conclude(struct srv_state *s, const char *zone, double t0)
 	}
 	mx_dns_sort_lines(a->lines, a->nlines);
 	a->status = MX_DNS_OK;
-	a->rtt_ms = mono_ms() - t0;
+	a->rtt_ms = 0;
+	for (i = 0; i < s->nq; i++)
+		if (s->q[i].replied_ms > a->rtt_ms)
+			a->rtt_ms = s->q[i].replied_ms;
 }
 
 static char *
@@ -628,12 +774,14 @@ mx_dns_round_run(const struct mx_dns_query_cfg *cfg,
 	int timeout = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	struct srv_state *st = NULL;
 	struct pollfd *pfd = NULL;
+	struct wire_cache wc;
 	char *zone;
 	double t0, deadline, next_retry;
 	size_t i, k;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	wc.n = 0;
 	zone = absname(cfg->zone);
 	if (zone == NULL)
 		return mx_err_set(err, MX_E_GENERIC, _("out of memory"));
@@ -664,6 +812,9 @@ mx_dns_round_run(const struct mx_dns_query_cfg *cfg,
 		char nm[300];
 
 		st[i].ans = &out->answers[i];
+		st[i].wc = &wc;
+		st[i].t0 = t0;
+		st[i].timeout_ms = timeout;
 		st[i].ans->server = servers[i];
 		st[i].fd = -1;
 		sl = server_sockaddr(&servers[i], &ss);
@@ -683,8 +834,7 @@ mx_dns_round_run(const struct mx_dns_query_cfg *cfg,
 			srv_add_query(&st[i], nm, LDNS_RR_TYPE_A);
 			srv_add_query(&st[i], nm, LDNS_RR_TYPE_AAAA);
 		}
-		for (k = 0; k < st[i].nq && !st[i].failed; k++)
-			srv_send(&st[i], &st[i].q[k]);
+		srv_send_new(&st[i]);
 	}
 	/* Resend what is unanswered at a third of the deadline (UDP loss). */
 	next_retry = t0 + timeout / 3.0;
@@ -733,7 +883,7 @@ mx_dns_round_run(const struct mx_dns_query_cfg *cfg,
 	}
 	out->elapsed_ms = mono_ms() - t0;
 	for (i = 0; i < n; i++)
-		srv_conclude(&st[i], zone, t0);
+		srv_conclude(&st[i], zone);
 	mx_dns_round_finish(out, prev);
 	rc = 0;
 done:
@@ -742,6 +892,7 @@ done:
 			close(st[i].fd);
 		for (k = 0; k < st[i].nq; k++) {
 			free(st[i].q[k].name);
+			free(st[i].q[k].wire);
 			if (st[i].q[k].reply)
 				ldns_pkt_free(st[i].q[k].reply);
 		}
@@ -749,6 +900,7 @@ done:
 	free(st);
 	free(pfd);
 	free(zone);
+	wire_cache_free(&wc);
 	if (rc < 0)
 		mx_dns_round_free(out);
 	return rc;
@@ -1345,12 +1497,7 @@ mx_dns_update_plan(const char *zone, const struct mx_dns_answer *current,
 					goto oom;
 		}
 	}
-	if (up->n == 0) {
-		mx_err_set(err, MX_E_USAGE,
-		    _("nothing to change: the records already have TTL %u"),
-		    (unsigned)chg->ttl);
-		goto done;
-	}
+	/* up->n == 0: the records already have that TTL; nothing to send */
 	rc = 0;
 	goto done;
 oom:
@@ -1466,9 +1613,9 @@ mx_dns_update_send(const struct mx_dns_update *up,
 	if (rrs == NULL)
 		goto done;
 	zn = ldns_dname_new_frm_str(up->zone);
+	/* the packet takes the zone name and copies the records */
 	q = ldns_update_pkt_new(zn, LDNS_RR_CLASS_IN, NULL, rrs, NULL);
-	zn = NULL;	/* owned by the packet now */
-	rrs = NULL;
+	zn = NULL;
 	if (q == NULL) {
 		mx_err_set(err, MX_E_GENERIC, _("could not build the update"));
 		goto done;

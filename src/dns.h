@@ -166,7 +166,8 @@ struct mx_dns_change {
 /* Build the update from what the zone holds now (`current`: an OK answer
  * of the server or zone file to be changed) and the change. --ttl alone
  * sets the TTL of the MX RRset and of every A/AAAA RRset the answer holds;
- * with --mx/--a it is the TTL of the new records too. */
+ * with --mx/--a it is the TTL of the new records too. An update with no
+ * operation (up->n == 0) means the records already have that TTL. */
 int mx_dns_update_plan(const char *zone, const struct mx_dns_answer *current,
     const struct mx_dns_change *chg, struct mx_dns_update *up,
     struct mx_err *err);

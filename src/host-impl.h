@@ -82,8 +82,6 @@ struct mx_sigpipe {
 void mx_sigpipe_block(struct mx_sigpipe *sp);
 void mx_sigpipe_restore(struct mx_sigpipe *sp);
 
-/* "1.2 GiB", "512 bytes"... into buf. */
-void mx_host_fmt_bytes(char *buf, size_t len, uint64_t n);
 /* Split "/a/b/c" into a malloc'd directory "/a/b" and a pointer to "c". */
 int mx_host_split_path(const char *path, char **dir, const char **base,
     struct mx_err *err);

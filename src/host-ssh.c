@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -426,6 +428,9 @@ set_options(struct mx_host *h, struct mx_err *err)
 		return mx_err_set(err, MX_E_PARSE, "%s: %s", h->ssh_config,
 		    ssh_get_error(c->s));
 	ssh_options_set(c->s, SSH_OPTIONS_PROCESS_CONFIG, &off);
+	/* A LogLevel in the config must not make libssh print: the engine
+	 * never prints. */
+	ssh_options_set(c->s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
 	if (h->known_hosts != NULL) {
 		ssh_options_set(c->s, SSH_OPTIONS_KNOWNHOSTS, h->known_hosts);
 		ssh_options_set(c->s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
@@ -523,9 +528,19 @@ ssh_open_host(struct mx_host *h, struct mx_hostkey_info *key,
 		r = 0;
 		/* Notice a peer that vanished without closing. */
 		fd = ssh_get_fd(c->s);
-		if (fd != SSH_INVALID_SOCKET)
+		if (fd != SSH_INVALID_SOCKET) {
+			int idle = 60, intvl = 10, cnt = 6;
+
+			/* Notice in about two minutes, not two hours. */
 			setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one,
 			    sizeof one);
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle,
+			    sizeof idle);
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+			    sizeof intvl);
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt,
+			    sizeof cnt);
+		}
 	}
 	mx_sigpipe_restore(&sp);
 out:

@@ -178,6 +178,18 @@ mx_host_askfd_clear(struct mx_host_askfd *a)
 	a->have = 0;
 }
 
+/* Names go to ssh_config's %h/%r expansions (ProxyCommand): nothing a
+ * shell would read specially. */
+static int
+bad_chars(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f ||
+		    strchr("'\"`$;&|<>\\(){}*?!#~", *s) != NULL)
+			return 1;
+	return 0;
+}
+
 /* "ssh://[user@]host[:port]", "[user@]alias", "[user@][v6]:port". */
 static int
 parse_ssh(struct mx_host *h, const char *spec, struct mx_err *err)
@@ -222,6 +234,9 @@ parse_ssh(struct mx_host *h, const char *spec, struct mx_err *err)
 	if (h->ssh_host == NULL || h->ssh_host[0] == '\0' ||
 	    h->ssh_host[0] == '-')
 		return mx_err_set(err, MX_E_USAGE, _("%s: no host name"), spec);
+	if (bad_chars(h->ssh_host) || (h->ssh_user && bad_chars(h->ssh_user)))
+		return mx_err_set(err, MX_E_USAGE,
+		    _("%s: bad character in the host or user name"), spec);
 	if (p < end && *p == ':') {
 		errno = 0;
 		port = strtol(p + 1, &port_end, 10);

@@ -13,7 +13,19 @@
  *
  * A struct mx_host is used by one thread at a time: each worker opens its
  * own. Every command run is written to the audit log (time, host, command,
- * exit status, duration), never a secret.
+ * exit status, duration), never a secret; so is every write_file (path and
+ * size, never the content).
+ *
+ * Over ssh, commands run on exec channels and files go through SFTP; a
+ * file is replaced by writing ".NAME.mxmove-XXXXXXXX" beside it, then
+ * renaming (a crash or a dropped connection may leave that temporary
+ * behind, never a half-written NAME). When a connection drops, the call
+ * fails with MX_E_NET ("old: connection lost after 1.2 GiB (...)") and so
+ * does every later one ("the connection was lost; reopen the host") until
+ * mx_host_reopen(); nothing aborts. SIGPIPE is never delivered for the
+ * host layer's pipes and sockets.
+ *
+ * Errors carry the host's name (the label, or the spec) in front.
  */
 #ifndef MX_HOST_H
 #define MX_HOST_H
@@ -69,8 +81,10 @@ struct mx_hostkey_info {
 	int changed;			/* 1: changed (refused), 0: unknown */
 };
 
-/* Open a host. On MX_E_HOSTKEY failure, *key (if not NULL) tells the
- * fingerprint(s) so a caller can ask and retry with accept_fingerprint. */
+/* Open a host. *key (if not NULL) gets the SHA256 fingerprint of the key
+ * an ssh server offered (empty for local); on MX_E_HOSTKEY failure it
+ * tells whether the key is unknown or changed (with the old fingerprint),
+ * so a caller can ask and retry with accept_fingerprint. */
 int mx_host_open(struct mx_host **out, const char *spec,
     const struct mx_host_opts *opts, struct mx_hostkey_info *key,
     struct mx_err *err);
@@ -152,5 +166,8 @@ int mx_host_list(struct mx_host *h, const char *path, char ***names,
 int mx_host_df(struct mx_host *h, const char *path, uint64_t *avail,
     uint64_t *total, struct mx_err *err);
 void mx_strv_free(char **v, size_t n);
+
+/* "1.2 GiB", "512 bytes"... into buf (for messages). */
+void mx_host_fmt_bytes(char *buf, size_t len, uint64_t n);
 
 #endif

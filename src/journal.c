@@ -69,12 +69,28 @@ mx_journal_open(struct mx_journal **out, const char *dir, struct mx_err *err)
 		free(j);
 		return -1;
 	}
-	j->fd = open(j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd == -1) {
 		mx_err_errno(err, errno, _("%s: cannot open"), j->path);
 		close(j->lockfd);
 		free(j);
 		return -1;
+	}
+	{
+		/* A line torn by a crash is ended, so the next one is whole. */
+		struct stat st;
+		char c;
+
+		if (fstat(j->fd, &st) == 0 && st.st_size > 0 &&
+		    pread(j->fd, &c, 1, st.st_size - 1) != 1)
+			c = '\n';
+		if (st.st_size > 0 && c != '\n' && write(j->fd, "\n", 1) != 1) {
+			mx_err_errno(err, errno, _("%s: cannot write"), j->path);
+			close(j->fd);
+			close(j->lockfd);
+			free(j);
+			return -1;
+		}
 	}
 	pthread_mutex_init(&j->mu, NULL);
 	*out = j;

@@ -127,12 +127,62 @@ count_json(const char *text, long *v, struct mx_err *err, const char *host)
 	return 0;
 }
 
+/* Postfix stopped (postqueue needs its showq service): count the files
+ * in the queue directories instead, as root can. */
+static int
+count_files(struct mx_host *h, const struct mx_mta_opts *o, long *v,
+    struct mx_err *err)
+{
+	static const char *const args[] = { "-h", "queue_directory", NULL };
+	struct mx_buf out = MX_BUF_INIT, cmd = MX_BUF_INIT, eout = MX_BUF_INIT;
+	char *p, *end;
+	int i, status, rc = -1;
+
+	if (pf_tool(h, o, "postconf", args, &out, err) == -1)
+		goto done;
+	while (out.len > 0 && (out.data[out.len - 1] == '\n' ||
+	    out.data[out.len - 1] == ' '))
+		out.data[--out.len] = '\0';
+	mx_buf_puts(&cmd, "cd ");
+	mx_shell_quote(&cmd, out.data ? out.data : "");
+	mx_buf_puts(&cmd, " && for d in incoming active deferred hold maildrop; "
+	    "do if [ -d \"$d\" ]; then find \"$d\" -type f -print | wc -l; "
+	    "else echo 0; fi; done");
+	mx_buf_reset(&out);
+	if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eout, &status,
+	    err) == -1)
+		goto done;
+	if (status != 0 || eout.len > 0) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: counting the Postfix queue "
+		    "files: %s"), mx_host_name(h), eout.len ? eout.data :
+		    _("failed (reading the queue needs root)"));
+		goto done;
+	}
+	p = out.data ? out.data : "";
+	for (i = 0; i < 5; i++) {
+		v[i] = strtol(p, &end, 10);
+		if (end == p) {
+			mx_err_set(err, MX_E_PARSE, _("%s: counting the Postfix "
+			    "queue files: unexpected output"), mx_host_name(h));
+			goto done;
+		}
+		p = end;
+	}
+	rc = 0;
+done:
+	mx_buf_free(&out);
+	mx_buf_free(&cmd);
+	mx_buf_free(&eout);
+	return rc;
+}
+
 static int
 postfix_queue(struct mx_host *h, const struct mx_mta_opts *o,
     struct mx_mta_queue *q, struct mx_err *err)
 {
 	static const char *const args[] = { "-j", NULL };
 	struct mx_buf out = MX_BUF_INIT;
+	struct mx_err e2;
 	long v[5] = { 0, 0, 0, 0, 0 };
 	int i, rc;
 
@@ -142,6 +192,8 @@ postfix_queue(struct mx_host *h, const struct mx_mta_opts *o,
 	if (rc == 0)
 		rc = count_json(out.data ? out.data : "", v, err,
 		    mx_host_name(h));
+	else if (count_files(h, o, v, &e2) == 0)
+		rc = 0;		/* stopped: the files tell */
 	mx_buf_free(&out);
 	if (rc == -1)
 		return -1;

@@ -6,8 +6,10 @@
  * mailertable; the mailertable needs FEATURE(`mailertable') in the .cf;
  * the daemon rereads its configuration when it gets HUP (it re-executes
  * itself). The freeze sets "O DeliveryMode=queueonly" (new mail is only
- * queued) and "O MinQueueAge=52w" (queue runs leave it there); thaw puts
- * the lines back as they were and runs the queue once.
+ * queued) and "O QueueLA=0", "O QueueFactor=1" (every message counts as
+ * too expensive for the load: queue runs skip them all); thaw puts the
+ * lines back as they were and HUPs the daemon, which runs the queue when
+ * it starts again.
  */
 #include <config.h>
 
@@ -27,13 +29,16 @@
 #define SENDMAIL_QUEUE "/var/spool/mqueue"
 #define SENDMAIL_CLIENTQUEUE "/var/spool/clientmqueue"
 
-/* HUP the daemon by its pid file (Debian's, then the classic one). */
+/* HUP the daemon (it re-executes itself, rereads its files and runs the
+ * queue once) by its pid file: the one sendmail.cf names ($1), then
+ * Debian's and the classic ones. */
 static const char hup_script[] =
-    "for f in /run/sendmail/mta/sendmail.pid /var/run/sendmail/mta/sendmail.pid "
-    "/var/run/sendmail.pid /etc/mail/sendmail.pid; do "
-    "if [ -f \"$f\" ]; then p=$(head -n 1 \"$f\"); "
+    "for f in \"$1\" /run/sendmail/mta/sendmail.pid "
+    "/var/run/sendmail/mta/sendmail.pid /var/run/sendmail.pid "
+    "/etc/mail/sendmail.pid; do "
+    "if [ -n \"$f\" ] && [ -f \"$f\" ]; then p=$(head -n 1 \"$f\"); "
     "if kill -0 \"$p\" 2>/dev/null; then kill -HUP \"$p\" && "
-    "echo \"sendmail: HUP\"; exit 0; fi; fi; done; "
+    "echo \"sendmail: HUP (pid $p)\"; exit 0; fi; fi; done; "
     "echo \"sendmail is not running\"";
 
 static const char *
@@ -114,13 +119,40 @@ check_domains(const char *const *domains, struct mx_err *err)
 	return 0;
 }
 
-static int
-hup(struct mx_changes *cs, struct mx_err *err)
+/* The daemon's pid file as sendmail.cf names it ("" when it does not). */
+static char *
+pid_file(struct mx_host *h, const struct mx_mta_opts *o)
 {
-	const char *argv[] = { "sh", "-c", hup_script, NULL };
+	struct mx_ctl c;
+	struct mx_err err;
+	char *path = mpath(o, "sendmail.cf"), *text, *pf = NULL;
+	size_t len, i;
+	int exists;
 
-	return mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO | MX_RUN_DAEMON,
+	if (mx_mta_read_ctl(h, path, MX_CTL_WHOLE, &c, &text, &len, &exists,
+	    &err) == 0) {
+		for (i = 0; i < c.n && pf == NULL; i++)
+			if (strncmp(c.lines[i], "O PidFile=", 10) == 0)
+				pf = strdup(c.lines[i] + 10);
+		mx_ctl_free(&c);
+		free(text);
+	}
+	free(path);
+	return pf != NULL ? pf : strdup("");
+}
+
+static int
+hup(struct mx_host *h, const struct mx_mta_opts *o, struct mx_changes *cs,
+    struct mx_err *err)
+{
+	char *pf = pid_file(h, o);
+	const char *argv[] = { "sh", "-c", hup_script, "sh", pf ? pf : "",
+	    NULL };
+	int rc = mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO | MX_RUN_DAEMON,
 	    argv, err);
+
+	free(pf);
+	return rc;
 }
 
 static int
@@ -225,7 +257,7 @@ sendmail_accept_for(struct mx_host *h, const struct mx_mta_opts *o,
 
 		rc = cf_plan(&f, cs, err);
 		if (rc == 0 && cs->n > before)
-			rc = hup(cs, err);
+			rc = hup(h, o, cs, err);
 	}
 	cf_close(&f);
 	return rc;
@@ -297,20 +329,21 @@ sendmail_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 		    mx_host_name(h), c.path);
 		goto out;
 	}
+	/* shouldqueue() is true for every message when the load average
+	 * (0 or more) is at least QueueLA and the priority above
+	 * QueueFactor / (LA - QueueLA + 1): new mail is only queued and
+	 * queue runs are skipped ("load average too high"). */
 	if (cf_option(&c.c, "DeliveryMode", "queueonly") == -1 ||
-	    cf_option(&c.c, "MinQueueAge", "52w") == -1) {
+	    cf_option(&c.c, "QueueLA", "0") == -1 ||
+	    cf_option(&c.c, "QueueFactor", "1") == -1) {
 		mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 		goto out;
 	}
-	if (cf_plan(&c, cs, err) == -1 || hup(cs, err) == -1)
+	/* The HUP after the thaw restarts the daemon, which runs the queue
+	 * at once. */
+	if (cf_plan(&c, cs, err) == -1 || hup(h, o, cs, err) == -1)
 		goto out;
-	{
-		const char *argv[] = { "sh", "-c",
-		    "if command -v sendmail >/dev/null 2>&1; then sendmail -q; fi",
-		    NULL };
-
-		rc = mx_changes_run(cs, MX_RUN_UNDO | MX_RUN_DAEMON, argv, err);
-	}
+	rc = 0;
 out:
 	cf_close(&c);
 	return rc;
@@ -323,7 +356,7 @@ sendmail_forward(struct mx_host *h, const struct mx_mta_opts *o,
 {
 	struct cf mt, lhn, rd, scf;
 	struct mx_buf line = MX_BUF_INIT;
-	char *hp = NULL;
+	char *hp = NULL, *hcf = NULL;
 	const char *p;
 	size_t i;
 	int rc = -1, has_feature = 0;
@@ -372,18 +405,21 @@ sendmail_forward(struct mx_host *h, const struct mx_mta_opts *o,
 	    cf_plan(&rd, cs, err) == -1)
 		goto out;
 	hp = mx_host_path(h, mt.path);
+	hcf = mx_host_path(h, scf.path);
 	{
 		const char *argv[] = { "sh", "-c",
-		    "if [ -f \"$1\" ]; then makemap hash \"$1\" < \"$1\"; fi",
-		    "sh", hp, NULL };
+		    "if [ -f \"$1\" ]; then makemap -C \"$2\" hash \"$1\" "
+		    "< \"$1\"; fi", "sh", hp, hcf, NULL };
 
-		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO, argv,
-		    err) == -1)
+		/* makemap is the host's own (its db format): live hosts only */
+		if (mx_changes_run(cs, MX_RUN_APPLY | MX_RUN_UNDO |
+		    MX_RUN_DAEMON, argv, err) == -1)
 			goto out;
 	}
-	rc = hup(cs, err);
+	rc = hup(h, o, cs, err);
 out:
 	free(hp);
+	free(hcf);
 	mx_buf_free(&line);
 	cf_close(&scf);
 	cf_close(&mt);

@@ -172,3 +172,68 @@ mx_mta_run(struct mx_host *h, const char *const argv[], struct mx_buf *out,
 	mx_buf_free(&eout);
 	return 0;
 }
+
+int
+mx_mta_apply(struct mx_host *h, const struct mx_mta_ops *m,
+    const struct mx_mta_opts *o, const char *verb, struct mx_changes *cs,
+    struct mx_buf *log, struct mx_err *err)
+{
+	struct mx_buf old = MX_BUF_INIT;
+	struct mx_stat st;
+	struct mx_err e2;
+	char *state = mx_mta_state_path(m, o, verb);
+	int rc = -1;
+
+	if (mx_host_stat(h, state, &st, err) == -1 ||
+	    (st.exists && mx_host_read_file(h, state, &old, err) == -1))
+		goto out;
+	if (mx_changes_save(h, state, cs, err) == -1)
+		goto out;
+	if (mx_changes_apply(h, cs, log, err) == 0) {
+		if (log != NULL)
+			mx_buf_printf(log, _("recorded in %s\n"), state);
+		rc = 0;
+		goto out;
+	}
+	/* Nothing stayed changed: the record goes back as it was. */
+	if (st.exists)
+		mx_host_write_file(h, state, old.data ? old.data : "", old.len,
+		    0600, (uid_t)-1, (gid_t)-1, 0, &e2);
+	else
+		mx_changes_drop(h, state, &e2);
+out:
+	mx_buf_free(&old);
+	free(state);
+	return rc;
+}
+
+int
+mx_mta_undo(struct mx_host *h, const struct mx_mta_ops *m,
+    const struct mx_mta_opts *o, const char *verb, struct mx_buf *preview,
+    struct mx_buf *log, struct mx_err *err)
+{
+	struct mx_changes cs = MX_CHANGES_INIT;
+	char *state = mx_mta_state_path(m, o, verb);
+	int found, rc = -1;
+
+	if (mx_changes_read(h, state, &cs, &found, err) == -1)
+		goto out;
+	if (!found) {
+		mx_err_set(err, MX_E_NOTFOUND,
+		    _("%s: nothing to undo: no record of %s (%s)"),
+		    mx_host_name(h), verb, state);
+		goto out;
+	}
+	if (preview != NULL) {
+		rc = mx_changes_undo_preview(h, &cs, preview, err);
+		goto out;
+	}
+	if (mx_changes_undo(h, &cs, log, err) == -1 ||
+	    mx_changes_drop(h, state, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	mx_changes_free(&cs);
+	free(state);
+	return rc;
+}

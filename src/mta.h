@@ -102,6 +102,19 @@ const char *mx_mta_names(void);
 char *mx_mta_state_path(const struct mx_mta_ops *m,
     const struct mx_mta_opts *o, const char *verb);
 
+/* Apply cs on h and record it in the verb's state file (the record is
+ * written first, so that a crash part-way can still be undone; when the
+ * apply fails the record is put back as it was). */
+int mx_mta_apply(struct mx_host *h, const struct mx_mta_ops *m,
+    const struct mx_mta_opts *o, const char *verb, struct mx_changes *cs,
+    struct mx_buf *log, struct mx_err *err);
+/* Undo everything the verb's record holds and remove the record. With
+ * preview not NULL nothing is changed: the preview is appended to it.
+ * MX_E_NOTFOUND when there is no record. */
+int mx_mta_undo(struct mx_host *h, const struct mx_mta_ops *m,
+    const struct mx_mta_opts *o, const char *verb, struct mx_buf *preview,
+    struct mx_buf *log, struct mx_err *err);
+
 /* Add a counter to q (name must be static). */
 void mx_mta_count(struct mx_mta_queue *q, const char *name, long value);
 

@@ -38,6 +38,20 @@ mx_probe_status_name(enum mx_probe_status s)
 }
 
 int
+mx_probe_is_closed(const struct mx_probe_result *r)
+{
+	return r->status == MX_PROBE_REFUSED || r->status == MX_PROBE_TIMEOUT ||
+	    r->status == MX_PROBE_UNREACHABLE;
+}
+
+int
+mx_probe_greets_220(const struct mx_probe_result *r)
+{
+	return r->status == MX_PROBE_OPEN && strncmp(r->greeting, "220", 3) == 0 &&
+	    (r->greeting[3] == ' ' || r->greeting[3] == '-' || r->greeting[3] == '\0');
+}
+
+int
 mx_probe_parse(const char *spec, unsigned defport, char *addr,
     size_t addrsize, unsigned *port, struct mx_err *err)
 {

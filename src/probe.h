@@ -23,6 +23,12 @@ struct mx_probe_result {
 	char error[256];
 };
 
+/* What the cutover windows check: a dead MX must be closed (refused,
+ * timeout or unreachable: senders queue and retry); a live MX must greet
+ * with 220. */
+int mx_probe_is_closed(const struct mx_probe_result *r);
+int mx_probe_greets_220(const struct mx_probe_result *r);
+
 /* "open", "refused", "timeout", "unreachable", "error". */
 const char *mx_probe_status_name(enum mx_probe_status s);
 

@@ -397,7 +397,7 @@ struct sink {
 	struct archive *tw;
 	struct mx_stream *ts;
 	struct mx_err *werr;
-	uint64_t chunk;
+	uint64_t chunk, chunk_max;
 	/* current entry */
 	char path[PATH_MAX];
 	char name[PATH_MAX];
@@ -572,7 +572,7 @@ sink_end(struct sink *k, struct mx_err *err)
 		    mx_host_name(k->to), k->path, archive_error_string(k->local ?
 		    k->disk : k->tw));
 	if (!k->local) {
-		if (k->chunk >= REMOTE_CHUNK)
+		if (k->chunk >= k->chunk_max)
 			return remote_chunk_close(k, err);
 		return 0;
 	}
@@ -664,6 +664,7 @@ struct job {
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
 	uint64_t report_lines;
+	int is_mbox;
 };
 
 static void
@@ -1213,6 +1214,170 @@ convert_mbox(struct job *j, const char *spool, struct mx_err *err)
 	return rc;
 }
 
+/* Plesk's @attachments beside the Maildir: the whole tree, modes kept,
+ * owners remapped, files already on the target left alone. ------------- */
+
+struct attw {
+	struct mx_stream *s;
+	struct mx_err *err;
+};
+
+static ssize_t
+att_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct attw *w = ctx;
+
+	(void)a;
+	if (mx_stream_write(w->s, buf, len, w->err) == -1)
+		return -1;
+	return (ssize_t)len;
+}
+
+static int
+att_path_ok(const char *p)
+{
+	const char *c;
+
+	if (strncmp(p, "@attachments", 12) != 0 || (p[12] != '/' && p[12] != '\0'))
+		return 0;
+	for (c = p; c != NULL; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL)
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+			return 0;
+	return 1;
+}
+
+static int
+copy_attachments(struct job *j, struct mx_err *err)
+{
+	char sparent[PATH_MAX], dparent[PATH_MAX], *sl, *hs = NULL, *hd = NULL;
+	char buf[XBUF];
+	struct mx_stat st;
+	struct mx_stream *in = NULL;
+	struct archive *a = NULL, *w = NULL;
+	struct archive_entry *e;
+	struct attw aw = { NULL, err };
+	struct src *sr = NULL;
+	struct mx_buf eo = MX_BUF_INIT;
+	la_ssize_t n;
+	uint64_t files = 0;
+	int r, rc = -1, status = -1;
+
+	snprintf(sparent, sizeof sparent, "%s", j->u->src);
+	snprintf(dparent, sizeof dparent, "%s", j->u->dst);
+	if ((sl = strrchr(sparent, '/')) == NULL || sl == sparent)
+		return 0;
+	*sl = '\0';
+	if ((sl = strrchr(dparent, '/')) == NULL || sl == dparent)
+		return 0;
+	*sl = '\0';
+	{
+		char ap[PATH_MAX + 16];
+
+		snprintf(ap, sizeof ap, "%s/@attachments", sparent);
+		if (mx_host_stat(j->from, ap, &st, err) == -1)
+			return -1;
+		if (!st.exists || !st.is_dir || st.is_link)
+			return 0;
+	}
+	hs = mx_host_path(j->from, sparent);
+	hd = mx_host_path(j->to, dparent);
+	if (hs == NULL || hd == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	{
+		const char *rd[] = { "tar", "cf", "-", "-C", hs, "@attachments",
+		    NULL };
+		const char *wr[] = { "tar", "--numeric-owner", "--skip-old-files",
+		    "-xpf", "-", "-C", hd, NULL };
+
+		if (mx_host_exec_read(j->from, rd, &in, err) == -1 ||
+		    mx_host_exec_write(j->to, wr, &aw.s, err) == -1)
+			goto out;
+	}
+	sr = calloc(1, sizeof *sr);
+	a = archive_read_new();
+	w = archive_write_new();
+	if (sr == NULL || a == NULL || w == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	sr->s = in;
+	sr->err = err;
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_write_set_format_pax_restricted(w);
+	if (archive_read_open(a, sr, NULL, src_read, NULL) != ARCHIVE_OK ||
+	    archive_write_open(w, &aw, NULL, att_write, NULL) != ARCHIVE_OK) {
+		mx_err_set(err, MX_E_IO, _("@attachments: %s"),
+		    archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		const char *p = archive_entry_pathname(e);
+		mode_t t = archive_entry_filetype(e);
+
+		if (p == NULL || !att_path_ok(p) || (t != AE_IFREG && t != AE_IFDIR) ||
+		    archive_entry_hardlink(e) != NULL) {
+			report(j, _("refused in @attachments: %s"), p ? p : "?");
+			j->r->refused++;
+			continue;
+		}
+		archive_entry_set_uid(e, j->sink.uid);
+		archive_entry_set_gid(e, j->sink.gid);
+		archive_entry_set_uname(e, NULL);
+		archive_entry_set_gname(e, NULL);
+		if (archive_write_header(w, e) < ARCHIVE_WARN)
+			goto werr;
+		if (t == AE_IFREG) {
+			files++;
+			while ((n = archive_read_data(a, buf, sizeof buf)) > 0)
+				if (archive_write_data(w, buf, (size_t)n) != n)
+					goto werr;
+			if (n < 0) {
+				mx_err_set(err, MX_E_IO, _("@attachments: %s"),
+				    archive_error_string(a));
+				goto out;
+			}
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		mx_err_set(err, MX_E_REMOTE, _("@attachments: the tar stream broke "
+		    "off: %s"), archive_error_string(a));
+		goto out;
+	}
+	if (archive_write_close(w) != ARCHIVE_OK)
+		goto werr;
+	rc = 0;
+	goto out;
+werr:
+	mx_err_set(err, MX_E_IO, _("@attachments: cannot write: %s"),
+	    archive_error_string(w));
+out:
+	if (a != NULL)
+		archive_read_free(a);
+	if (w != NULL)
+		archive_write_free(w);
+	if (in != NULL)
+		mx_stream_close(in, NULL, NULL, NULL);
+	if (aw.s != NULL) {
+		if (mx_stream_close(aw.s, &status, &eo, rc == 0 ? err : NULL) == -1)
+			rc = -1;
+		else if (rc == 0 && status != 0)
+			rc = mx_err_set(err, MX_E_REMOTE, _("%s: tar x of @attachments "
+			    "failed: %s"), mx_host_name(j->to), eo.data ? eo.data : "");
+	}
+	if (rc == 0 && files > 0)
+		report(j, _("@attachments: %" PRIu64 " files copied or already "
+		    "there"), files);
+	mx_buf_free(&eo);
+	free(sr);
+	free(hs);
+	free(hd);
+	return rc;
+}
+
 /* One user ---------------------------------------------------------------- */
 
 static int
@@ -1270,6 +1435,8 @@ run_job(struct job *j, struct mx_err *err)
 	if (prepare_target(j, err) == -1)
 		return -1;
 	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
+	j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
+	    REMOTE_CHUNK;
 	if (j->sink.local && local_sink_open(&j->sink, err) == -1)
 		return -1;
 	if (nwant > 0 && copy_planned(j, nwant, err) == -1)
@@ -1277,6 +1444,8 @@ run_job(struct job *j, struct mx_err *err)
 	if (sink_finish(&j->sink, err) == -1)
 		return -1;
 	if (remove_stage(j, err) == -1)
+		return -1;
+	if (!j->is_mbox && copy_attachments(j, err) == -1)
 		return -1;
 	prog_state(&j->prog, MX_XS_VERIFYING);
 	if (verify(j, 0, err) == -1)
@@ -1312,6 +1481,14 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 	j.prog.p.user = u->name;
 	clock_gettime(CLOCK_MONOTONIC, &j.prog.t0);
 	j.prog.last = j.prog.t0;
+	if (o->journal != NULL && o->state_dir != NULL) {
+		char ev[32];
+
+		if (mx_journal_last(o->state_dir, u->name, ev, sizeof ev, NULL, 0,
+		    NULL) == 0 && strcmp(ev, "start") == 0)
+			report(&j, _("resuming after an interrupted pass: the stage "
+			    "is cleared and what is missing copied"));
+	}
 	journal_add(o, u->name, "start", "");
 	j.srcpath = mx_host_path(from, u->src);
 	j.sink.dst = strdup(u->dst);
@@ -1353,6 +1530,7 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		strncat(spool, "/Maildir", sizeof spool - strlen(spool) - 1);
 		if (convert_mbox(&j, spool, err) == -1)
 			goto out;
+		j.is_mbox = 1;
 		mu = *u;
 		mu.src = spool;
 		j.u = &mu;

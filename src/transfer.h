@@ -79,6 +79,8 @@ struct mx_xfer_opts {
 	enum mx_mbox_format mbox_format;
 	int stream_sink;	/* write through `tar x` even to a local
 				   target (what a remote target gets) */
+	uint64_t stream_chunk;	/* bytes per `tar x` before they are moved
+				   into place; 0: 32 MiB */
 	mx_xfer_progress_fn progress;
 	void *progress_ctx;
 };

@@ -49,13 +49,6 @@ SH_TESTS += tests/accounts/mariadb-smoke.sh
 EXTRA_DIST += tests/lab/mariadb.sh
 SH_TESTS += tests/host/sshd-smoke.sh
 EXTRA_DIST += tests/lab/sshd.sh
-
-# hostctl: the host layer on the command line, for the lab tests.
-check_PROGRAMS += tests/host/hostctl
-tests_host_hostctl_SOURCES = tests/host/hostctl.c
-tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
-tests_host_hostctl_LDADD = $(UNIT_LDADD)
-SH_TESTS += tests/host/ssh.sh
 check_PROGRAMS += tests/unit/test-maildir tests/unit/test-mbox
 tests_unit_test_maildir_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_maildir_LDADD = $(UNIT_LDADD)
@@ -65,9 +58,9 @@ TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
+SH_TESTS += tests/accounts/create-dovecot.sh
+SH_TESTS += tests/accounts/sql-sources.sh
 
-SH_TESTS += tests/accounts/mariadb-smoke.sh
-EXTRA_DIST += tests/lab/mariadb.sh
 check_PROGRAMS += tests/unit/test-plan
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
@@ -80,8 +73,59 @@ tests_unit_test_ctlfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
+SH_TESTS += tests/ledger/ledger.sh
+
+# hostctl: the host layer on the command line, for the lab tests.
+check_PROGRAMS += tests/host/hostctl
+tests_host_hostctl_SOURCES = tests/host/hostctl.c
+tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
+tests_host_hostctl_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/host/ssh.sh
+SH_TESTS += tests/host/check.sh
+EXTRA_DIST += tests/bench/ssh-stream.sh
+check_PROGRAMS += tests/unit/test-dns
+tests_unit_test_dns_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-dns
+SH_TESTS += tests/dns/poll.sh
+SH_TESTS += tests/dns/update.sh
+SH_TESTS += tests/dns/probe.sh
+EXTRA_DIST += tests/bench/dns-round.sh
+check_PROGRAMS += tests/unit/test-dns-threads
+tests_unit_test_dns_threads_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dns_threads_LDADD = $(UNIT_LDADD)
+SH_TESTS += tests/dns/threads.sh
+
 SH_TESTS += tests/transfer/local.sh
 SH_TESTS += tests/transfer/hostile.sh
+SH_TESTS += tests/transfer/kill.sh
+SH_TESTS += tests/transfer/ssh-dovecot.sh
+check_PROGRAMS += tests/unit/test-journal
+tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-journal
+
+
+check_PROGRAMS += tests/unit/test-mta-qmail
+tests_unit_test_mta_qmail_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mta_qmail_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-mta-qmail
+
+SH_TESTS += tests/mta/postfix.sh
+SH_TESTS += tests/mta/qmail.sh
+SH_TESTS += tests/mta/sendmail.sh
+EXTRA_DIST += tests/lab/sendmail.sh
+EXTRA_DIST += tests/lab/postfix.sh
+
+check_PROGRAMS += tests/unit/test-mta-sendmail
+tests_unit_test_mta_sendmail_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-mta-sendmail
+
+SH_TESTS += tests/batch/run.sh
+EXTRA_DIST += tests/bench/queue.sh
+SH_TESTS += tests/accounts/create-system.sh
+SH_TESTS += tests/accounts/vpopmail-script.sh
 SH_TESTS += tests/ui/frame.sh
 EXTRA_DIST += tests/ui/tmux.sh
 SH_TESTS += tests/ui/walk.sh

@@ -193,6 +193,12 @@ mx_cmd_dns_update(int argc, char **argv)
 		goto out;
 	}
 	have_up = 1;
+	if (up.n == 0) {
+		printf(_(";; nothing to change: the records already have TTL %u\n"),
+		    (unsigned)chg.ttl);
+		rc = MX_EXIT_OK;
+		goto out;
+	}
 	preview = mx_dns_update_preview(&up);
 	printf(_(";; the update%s:\n%s"), dry ? _(" (dry run: not sent)") : "", preview);
 	free(preview);

@@ -22,7 +22,7 @@ usage_error(const char *msg)
 {
 	fprintf(stderr, "mxmove %s: %s\n", VERB, msg);
 	fprintf(stderr, _("Usage: mxmove probe ADDR[:PORT]... [--mail-ports] "
-	    "[--timeout SECS] [--json]\n"));
+	    "[--expect open|closed|220] [--timeout SECS] [--json]\n"));
 	return MX_EXIT_USAGE;
 }
 
@@ -38,9 +38,11 @@ mx_cmd_probe(int argc, char **argv)
 		{ "mail-ports", no_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "expect", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *expect = "open";
 	struct target *t = NULL;
 	size_t nt = 0, i, k;
 	int all_ports = 0, json = 0, c, rc = MX_EXIT_USAGE, failed = 0;
@@ -68,6 +70,12 @@ mx_cmd_probe(int argc, char **argv)
 		}
 		case 'j':
 			json = 1;
+			break;
+		case 'e':
+			if (strcmp(optarg, "open") != 0 && strcmp(optarg, "closed") != 0 &&
+			    strcmp(optarg, "220") != 0)
+				return usage_error(_("--expect: 'open', 'closed' or '220'"));
+			expect = optarg;
 			break;
 		case 'h':
 			usage_error(_("probe TCP ports"));
@@ -105,11 +113,16 @@ mx_cmd_probe(int argc, char **argv)
 		struct mx_probe_result r;
 		int v6 = strchr(t[i].addr, ':') != NULL;
 
-		if (mx_probe_tcp(t[i].addr, t[i].port, (int)timeout_ms, 1, &r, &err) < 0) {
+		/* TLS-on-connect ports say nothing in clear: no greeting to wait for */
+		int tls = t[i].port == 465 || t[i].port == 993 || t[i].port == 995;
+
+		if (mx_probe_tcp(t[i].addr, t[i].port, (int)timeout_ms, !tls, &r, &err) < 0) {
 			rc = usage_error(err.msg);
 			goto out;
 		}
-		if (r.status != MX_PROBE_OPEN)
+		if (strcmp(expect, "closed") == 0 ? !mx_probe_is_closed(&r) :
+		    strcmp(expect, "220") == 0 ? !mx_probe_greets_220(&r) :
+		    r.status != MX_PROBE_OPEN)
 			failed = 1;
 		if (json) {
 			json_object *o = json_object_new_object();
@@ -134,7 +147,8 @@ mx_cmd_probe(int argc, char **argv)
 			if (r.greeting[0] != '\0')
 				printf(": %s\n", r.greeting);
 			else
-				printf(_(": no greeting (a TLS port, or a silent server)\n"));
+				printf(tls ? _(": TLS port (no greeting in clear)\n") :
+				    _(": no greeting (a silent server)\n"));
 		} else
 			printf("%s (%s)\n", mx_probe_status_name(r.status), r.error);
 	}

@@ -267,6 +267,8 @@ xfer_usage(FILE *fp, const char *verb)
 	    "  --progress     progress lines on stderr\n"
 	    "  --via-tar      write through `tar x` on the target even when it\n"
 	    "                 is local (as for an ssh target)\n"
+	    "  --chunk BYTES  bytes through one `tar x` before they are moved\n"
+	    "                 into place (32 MiB)\n"
 	    "  --known-hosts FILE, --identity FILE, --ssh-config FILE\n"), fp);
 	if (strcmp(verb, "transfer") == 0)
 		fputs(_("  --dry-run      list and count what would be copied\n"), fp);
@@ -289,6 +291,7 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 		{ "identity", required_argument, NULL, 'I' },
 		{ "ssh-config", required_argument, NULL, 'C' },
 		{ "via-tar", no_argument, NULL, 'T' },
+		{ "chunk", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -349,6 +352,15 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 			break;
 		case 'T':
 			o.stream_sink = 1;
+			break;
+		case 'k':
+			errno = 0;
+			o.stream_chunk = strtoull(optarg, &end, 10);
+			if (errno || *end || o.stream_chunk == 0) {
+				fprintf(stderr, _("mxmove %s: --chunk wants a "
+				    "number of bytes\n"), verb);
+				goto out;
+			}
 			break;
 		case 'K': hopts.known_hosts = optarg; break;
 		case 'I': hopts.identity = optarg; break;

@@ -28,6 +28,7 @@ int mx_cmd_create_accounts(int, char **);
 int mx_cmd_preflight(int, char **);
 int mx_cmd_transfer(int, char **);
 int mx_cmd_verify(int, char **);
+int mx_cmd_ledger(int, char **);
 int mx_cmd_mbox2maildir(int, char **);
 int mx_cmd_mbox_check(int, char **);
 int mx_cmd_mta(int, char **);

@@ -7,6 +7,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -56,3 +57,11 @@ const struct wz_screen_ops wz_win_accounts = {
 	.done = acc_done,
 	.free = acc_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_accounts_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

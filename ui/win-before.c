@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "adapt.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -127,3 +128,11 @@ const struct wz_screen_ops wz_win_before = {
 	.done = before_done,
 	.free = before_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_before_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

@@ -9,6 +9,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "wz.h"
 
@@ -106,3 +107,11 @@ const struct wz_screen_ops wz_win_forward = {
 	.done = fwd_done,
 	.free = fwd_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_forward_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

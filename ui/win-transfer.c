@@ -9,6 +9,7 @@
 
 #include "adapt.h"
 #include "i18n.h"
+#include "batch.h"
 #include "stepwin.h"
 #include "usertable.h"
 #include "wz.h"
@@ -126,3 +127,11 @@ const struct wz_screen_ops wz_win_transfer = {
 	.done = xfer_done,
 	.free = xfer_free,
 };
+
+/* The steps, for batch mode (batch.c runs the same ones). */
+const struct wz_stepdef *
+wz_win_transfer_steps(int *n)
+{
+	*n = (int)(sizeof steps / sizeof steps[0]);
+	return steps;
+}

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <openssl/evp.h>
 
 #include "audit.h"
@@ -84,8 +86,10 @@ op_stream_out(struct mx_host *h, char **argv, int sha, struct mx_err *err)
 			printf("%02x", dig[i]);
 		printf(" %" PRIu64 "\n", mx_stream_bytes(s));
 	}
-	if (mx_stream_close(s, &st, &eo, err) == -1)
+	if (mx_stream_close(s, &st, &eo, err) == -1) {
+		mx_buf_free(&eo);
 		return fail(err);
+	}
 	if (eo.len)
 		fwrite(eo.data, 1, eo.len, stderr);
 	mx_buf_free(&eo);
@@ -108,8 +112,10 @@ op_feed(struct mx_host *h, char **argv, struct mx_err *err)
 			mx_stream_close(s, NULL, NULL, NULL);
 			return fail(err);
 		}
-	if (mx_stream_close(s, &st, &eo, err) == -1)
+	if (mx_stream_close(s, &st, &eo, err) == -1) {
+		mx_buf_free(&eo);
 		return fail(err);
+	}
 	if (eo.len)
 		fwrite(eo.data, 1, eo.len, stderr);
 	mx_buf_free(&eo);
@@ -142,16 +148,97 @@ op_cut_reopen(struct mx_host *h, char **argv, struct mx_err *err)
 		printf("run before reopen: %s\n", e2.msg);
 	if (mx_host_reopen(h, &e2) == -1) {
 		printf("reopen: %s\n", e2.msg);
+		mx_buf_free(&out);
 		return 70;
 	}
 	mx_buf_reset(&out);
 	if (mx_host_run(h, again, NULL, 0, &out, NULL, &st, &e2) == -1) {
 		printf("run: %s\n", e2.msg);
+		mx_buf_free(&out);
 		return 70;
 	}
 	fputs(out.data ? out.data : "", stdout);
 	mx_buf_free(&out);
 	return 0;
+}
+
+/* threads N: N workers, each with its own session, at once. */
+struct worker {
+	const char *spec;
+	const struct mx_host_opts *o;
+	int i, ok;
+	char msg[MX_ERR_MAX + 64];
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	const char *gen[] = { "head", "-c", "20000000", "/dev/zero", NULL };
+	char want[32], buf[65536];
+	const char *echo[] = { "echo", want, NULL };
+	struct mx_buf out = MX_BUF_INIT;
+	struct mx_stream *s;
+	struct mx_host *h;
+	struct mx_err err;
+	uint64_t total = 0;
+	ssize_t n;
+	int st = -1;
+
+	snprintf(want, sizeof want, "worker-%d", w->i);
+	if (mx_host_open(&h, w->spec, w->o, NULL, &err) == -1) {
+		snprintf(w->msg, sizeof w->msg, "open: %s", err.msg);
+		return NULL;
+	}
+	if (mx_host_run(h, echo, NULL, 0, &out, NULL, &st, &err) == -1 ||
+	    st != 0 || out.data == NULL || strncmp(out.data, want, strlen(want))) {
+		snprintf(w->msg, sizeof w->msg, "run: %s", err.msg);
+		goto out;
+	}
+	if (mx_host_exec_read(h, gen, &s, &err) == -1) {
+		snprintf(w->msg, sizeof w->msg, "exec: %s", err.msg);
+		goto out;
+	}
+	while ((n = mx_stream_read(s, buf, sizeof buf, &err)) > 0)
+		total += (uint64_t)n;
+	if (mx_stream_close(s, &st, NULL, &err) == -1 || n < 0 ||
+	    total != 20000000 || st != 0) {
+		snprintf(w->msg, sizeof w->msg, "stream: %" PRIu64 " bytes, %s",
+		    total, err.msg);
+		goto out;
+	}
+	w->ok = 1;
+out:
+	mx_buf_free(&out);
+	mx_host_close(h);
+	return NULL;
+}
+
+static int
+op_threads(const char *spec, const struct mx_host_opts *o, int n)
+{
+	struct worker w[16];
+	pthread_t t[16];
+	int i, good = 0;
+
+	if (n < 1 || n > 16)
+		return 2;
+	for (i = 0; i < n; i++) {
+		memset(&w[i], 0, sizeof w[i]);
+		w[i].spec = spec;
+		w[i].o = o;
+		w[i].i = i;
+		pthread_create(&t[i], NULL, work, &w[i]);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		if (w[i].ok)
+			good++;
+		else
+			printf("worker %d: %s\n", i, w[i].msg);
+	}
+	printf("threads: %d of %d ok\n", good, n);
+	return good == n ? 0 : 70;
 }
 
 static int
@@ -162,41 +249,43 @@ op_files(struct mx_host *h, const char *op, char **args, struct mx_err *err)
 	uint64_t avail, total;
 	char **names;
 	size_t n, i;
+	int r = 0;
 
+	if (args[0] == NULL) {
+		fprintf(stderr, "hostctl: %s needs a path\n", op);
+		return 2;
+	}
 	if (strcmp(op, "read") == 0) {
-		if (mx_host_read_file(h, args[0], &b, err) == -1)
-			return fail(err);
-		fwrite(b.data, 1, b.len, stdout);
+		if ((r = mx_host_read_file(h, args[0], &b, err)) == 0)
+			fwrite(b.data, 1, b.len, stdout);
 	} else if (strcmp(op, "write") == 0) {
 		mode_t mode = args[1] ? (mode_t)strtol(args[1], NULL, 8) : 0644;
 
 		slurp_stdin(&b);
-		if (mx_host_write_file(h, args[0], b.data ? b.data : "", b.len,
-		    mode, (uid_t)-1, (gid_t)-1, args[1] == NULL, err) == -1)
-			return fail(err);
+		r = mx_host_write_file(h, args[0], b.data ? b.data : "", b.len,
+		    mode, (uid_t)-1, (gid_t)-1, args[1] == NULL, err);
 	} else if (strcmp(op, "stat") == 0) {
-		if (mx_host_stat(h, args[0], &st, err) == -1)
-			return fail(err);
-		printf("exists=%d dir=%d reg=%d link=%d mode=%04o uid=%ld "
-		    "gid=%ld size=%" PRIu64 "\n", st.exists, st.is_dir,
-		    st.is_reg, st.is_link, (unsigned)st.mode, (long)st.uid,
-		    (long)st.gid, st.size);
+		if ((r = mx_host_stat(h, args[0], &st, err)) == 0)
+			printf("exists=%d dir=%d reg=%d link=%d mode=%04o uid=%ld "
+			    "gid=%ld size=%" PRIu64 "\n", st.exists, st.is_dir,
+			    st.is_reg, st.is_link, (unsigned)st.mode,
+			    (long)st.uid, (long)st.gid, st.size);
 	} else if (strcmp(op, "list") == 0) {
-		if (mx_host_list(h, args[0], &names, &n, err) == -1)
-			return fail(err);
-		for (i = 0; i < n; i++)
-			printf("%s\n", names[i]);
-		mx_strv_free(names, n);
+		if ((r = mx_host_list(h, args[0], &names, &n, err)) == 0) {
+			for (i = 0; i < n; i++)
+				printf("%s\n", names[i]);
+			mx_strv_free(names, n);
+		}
 	} else if (strcmp(op, "df") == 0) {
-		if (mx_host_df(h, args[0], &avail, &total, err) == -1)
-			return fail(err);
-		printf("%" PRIu64 " %" PRIu64 "\n", avail, total);
+		if ((r = mx_host_df(h, args[0], &avail, &total, err)) == 0)
+			printf("%" PRIu64 " %" PRIu64 "\n", avail, total);
 	} else {
 		fprintf(stderr, "hostctl: unknown op %s\n", op);
+		mx_buf_free(&b);
 		return 2;
 	}
 	mx_buf_free(&b);
-	return 0;
+	return r == -1 ? fail(err) : 0;
 }
 
 int
@@ -220,7 +309,7 @@ main(int argc, char **argv)
 	struct mx_host *h;
 	struct mx_buf out = MX_BUF_INIT, eo = MX_BUF_INIT;
 	struct mx_err err;
-	const char *op;
+	const char *op, *spec;
 	int c, st = -1, r;
 
 	memset(&o, 0, sizeof o);
@@ -260,6 +349,7 @@ main(int argc, char **argv)
 		mx_audit_close(audit);
 		return r;
 	}
+	spec = argv[optind];
 	op = argv[optind + 1];
 	argv += optind + 2;
 	if (strcmp(op, "run") == 0 || strcmp(op, "sh") == 0) {
@@ -277,6 +367,8 @@ main(int argc, char **argv)
 		st = op_stream_out(h, argv, op[0] == 's', &err);
 	else if (strcmp(op, "feed") == 0)
 		st = op_feed(h, argv, &err);
+	else if (strcmp(op, "threads") == 0)
+		st = op_threads(spec, &o, argv[0] ? atoi(argv[0]) : 0);
 	else if (strcmp(op, "cut-reopen") == 0)
 		st = op_cut_reopen(h, argv, &err);
 	else

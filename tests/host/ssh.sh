@@ -17,6 +17,8 @@ lab_host_user old olduser 1001 1001 /home/olduser \
 lab_start_sshd old "$LAB_OLD"
 R=$(lab_root old)
 
+# A fingerprint holds + and /: escape it for a regex.
+re() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 hc() { out=$("$HC" "$@" 2>&1); rc=$?; }
 
 # --- authentication -------------------------------------------------
@@ -58,8 +60,8 @@ like "$(cat "$LAB/audit.log")" "echo 'user:\\*\\*\\*'" "it is masked where a com
 KH=$LAB/kh-test
 hc --known-hosts "$KH" old run true
 is "$rc" 70 "an unknown host key is refused"
-like "$out" "^fingerprint: $LAB_SSH_FP_old\$" "the caller gets its SHA256 fingerprint"
-like "$out" "host key not known \\($LAB_SSH_FP_old\\)" "the message shows it"
+like "$out" "^fingerprint: $(re "$LAB_SSH_FP_old")\$" "the caller gets its SHA256 fingerprint"
+like "$out" "host key not known \\($(re "$LAB_SSH_FP_old")\\)" "the message shows it"
 [ ! -s "$KH" ]; ok $? "nothing recorded without confirmation"
 hc --known-hosts "$KH" --accept-key SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA old run true
 is "$rc" 70 "accepting another fingerprint is refused"
@@ -73,7 +75,7 @@ OLDFP=$LAB_SSH_FP_old
 lab_sshd_rekey old
 hc old run true
 is "$rc" 70 "a changed host key is refused"
-like "$out" "old: host key changed \\(was $OLDFP, now $LAB_SSH_FP_old\\); refusing to connect" \
+like "$out" "old: host key changed \\(was $(re "$OLDFP"), now $(re "$LAB_SSH_FP_old")\\); refusing to connect" \
     "the message shows the old and the new fingerprint"
 hc --accept-key "$LAB_SSH_FP_old" old run true
 is "$rc" 70 "a changed key is refused even with --accept-key"
@@ -111,6 +113,11 @@ grep -qxF -- '-x o'"'"'b "q" $HOME `id`' "$LAB/list"; ok $? "a hostile file name
 [ -e "$R/var/tmp/$name" ]; ok $? "and it is the exact name on the host's disk"
 printf 'data' | "$HC" old write "/var/tmp/$name"
 is "$("$HC" old read "/var/tmp/$name")" data "write/read a file with that name"
+
+# One session per worker: eight threads at once, each its own session.
+hc old threads 8
+is "$rc" 0 "eight threads, each with its own session, at once"
+like "$out" 'threads: 8 of 8 ok' "all eight ran a command and a 20 MB stream"
 
 # --- files ----------------------------------------------------------
 printf 'example.org\n' >"$R/var/qmail/locals"

@@ -65,9 +65,11 @@ EOF
 	chmod 600 "$KNOT_KEYFILE" "$KNOT_KEYPAIR"
 }
 
-# knot_conf ROLE: write $LAB/knot/ROLE/knot.conf.
+# knot_conf ROLE [ADDR]: write $LAB/knot/ROLE/knot.conf (ROLE primary, or
+# secondary listening on ADDR, $LAB_DNS2 by default).
 knot_conf() {
 	_d=$LAB/knot/$1
+	_a=${2:-$LAB_DNS2}
 	mkdir -p "$_d/run" "$_d/db" "$_d/zones"
 	{
 		echo "server:"
@@ -75,7 +77,7 @@ knot_conf() {
 		if [ "$1" = primary ]; then
 			echo "    listen: $LAB_DNS1@53"
 		else
-			echo "    listen: $LAB_DNS2@53"
+			echo "    listen: $_a@53"
 		fi
 		echo "log:"
 		echo "  - target: stderr"
@@ -94,7 +96,7 @@ acl:
     key: $KNOT_KEYNAME
     action: update
   - id: xfr
-    address: $LAB_DNS2
+    address: 127.0.0.0/8
     action: transfer
 template:
   - id: default
@@ -110,7 +112,7 @@ EOF
 remote:
   - id: primary
     address: $LAB_DNS1@53
-    via: $LAB_DNS2
+    via: $_a
 acl:
   - id: notify
     address: $LAB_DNS1
@@ -163,12 +165,17 @@ lab_start_knot_primary() {
 	    bail "the Knot primary did not answer (see $LAB/knot-primary.log)"
 }
 
+# lab_start_knot_secondary [ADDR]: a secondary on ADDR ($LAB_DNS2 by
+# default; others are named secondary-ADDR, e.g. for the benchmark).
 lab_start_knot_secondary() {
-	knot_conf secondary
-	lab_spawn knot-secondary knotd -c "$LAB/knot/secondary/knot.conf"
-	lab_wait 50 "the Knot secondary on $LAB_DNS2 to transfer the zone" \
-	    knot_answers "$LAB_DNS2" ||
-	    bail "the Knot secondary did not load the zone (see $LAB/knot-secondary.log)"
+	_sa=${1:-$LAB_DNS2}
+	_sr=secondary
+	[ "$_sa" = "$LAB_DNS2" ] || _sr=secondary-$_sa
+	knot_conf "$_sr" "$_sa"
+	lab_spawn "knot-$_sr" knotd -c "$LAB/knot/$_sr/knot.conf"
+	lab_wait 50 "the Knot $_sr on $_sa to transfer the zone" \
+	    knot_answers "$_sa" ||
+	    bail "the Knot $_sr did not load the zone (see $LAB/knot-$_sr.log)"
 }
 
 lab_start_knot() {	# lab_start_knot [primary]
@@ -190,4 +197,54 @@ knot_freeze_secondary() {
 knot_thaw_secondary() {
 	knot_ctl secondary zone-thaw "$KNOT_ZONE" >/dev/null &&
 	knot_ctl secondary zone-refresh "$KNOT_ZONE" >/dev/null
+}
+
+# knot_pid primary|secondary: the knotd's PID (for SIGSTOP/SIGCONT tests).
+knot_pid() {
+	cat "$LAB/knot-$1.pid"
+}
+
+# lab_start_knot_parent ADDR: a third Knot on ADDR serving the parent zone
+# "test." (a delegation of $KNOT_ZONE to ns1/ns2, so it answers the child's
+# questions with a referral, without authority: a lame server for
+# $KNOT_ZONE) and a zone "broken.test." whose file is missing (SERVFAIL).
+lab_start_knot_parent() {
+	_d=$LAB/knot/parent
+	mkdir -p "$_d/run" "$_d/db" "$_d/zones"
+	cat >"$_d/zones/test.zone" <<EOZ
+\$ORIGIN test.
+@	3600	IN SOA	ns.test. hostmaster.test. 1 86400 3600 604800 300
+@	3600	IN NS	ns.test.
+ns	3600	IN A	$1
+$KNOT_ZONE.	3600	IN NS	ns1.$KNOT_ZONE.
+$KNOT_ZONE.	3600	IN NS	ns2.$KNOT_ZONE.
+ns1.$KNOT_ZONE.	3600	IN A	$LAB_DNS1
+ns2.$KNOT_ZONE.	3600	IN A	$LAB_DNS2
+EOZ
+	cat >"$_d/knot.conf" <<EOC
+server:
+    rundir: $_d/run
+    listen: $1@53
+log:
+  - target: stderr
+    any: info
+database:
+    storage: $_d/db
+template:
+  - id: default
+    storage: $_d/zones
+    file: "%s.zone"
+zone:
+  - domain: test
+  - domain: broken.test
+EOC
+	knotc -c "$_d/knot.conf" conf-check >>"$LAB/knot-parent.log" 2>&1 ||
+	    bail "knotc conf-check failed for the parent (see $LAB/knot-parent.log)"
+	lab_spawn knot-parent knotd -c "$_d/knot.conf"
+	lab_wait 50 "the Knot parent on $1" knot_parent_answers "$1" ||
+	    bail "the Knot parent did not answer (see $LAB/knot-parent.log)"
+}
+
+knot_parent_answers() {
+	test -n "$(kdig +short +norec +time=1 +retry=0 @"$1" test. SOA 2>/dev/null)"
 }

@@ -201,7 +201,7 @@ lab_start_sshd() {
 	X11Forwarding no
 	MaxStartups 64
 	MaxSessions 64
-	LogLevel VERBOSE
+	LogLevel ${LAB_SSHD_LOGLEVEL:-VERBOSE}
 	Subsystem sftp internal-sftp
 	CONF
 	/usr/sbin/sshd -t -f "$_d/sshd_config" 2>"$_d/check.log" ||
@@ -210,7 +210,10 @@ lab_start_sshd() {
 	# lib and cache are bound into the host's /var first.
 	_binds="mount --bind /var/lib '$_r/var/lib' &&"
 	_binds="$_binds mount --bind /var/cache '$_r/var/cache' &&"
-	for _f in etc/passwd etc/shadow etc/group home var; do
+	# The host's own /root: the test machine's root dot files (a .bashrc
+	# that runs pyenv, say) stay out of the lab's shells.
+	mkdir -p "$_r/root" && chmod 700 "$_r/root"
+	for _f in etc/passwd etc/shadow etc/group home var root; do
 		_binds="$_binds mount --bind '$_r/$_f' '/$_f' &&"
 	done
 	for _b in ${LAB_SSHD_BINDS:-}; do

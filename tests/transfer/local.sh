@@ -146,6 +146,27 @@ like "$out" 'dave: verified: 0 copied .*, 2 already there' "mbox: a second pass 
 ok "$([ ! -e "$ST/spool/dave" ]; echo $?)" "the mbox spool is removed"
 is "$(stat -c %s "$OLD/var/spool/mail/dave")" "$(wc -c <"$OLD/var/spool/mail/dave")" "the mbox on the old host is untouched"
 
+# Plesk: @attachments beside the Maildir, modes kept, owners fixed, and
+# files already on the target left alone.
+P=$OLD/var/qmail/mailnames/example.test/info
+msg "$P/Maildir" cur/1700000200.M1P1.old.example.test:2,S "plesk" 1700000200
+mkdir -p "$P/@attachments/a1"
+echo attachment-one >"$P/@attachments/a1/0001"
+echo attachment-two >"$P/@attachments/0002"
+chmod 640 "$P/@attachments/a1/0001"; chmod 750 "$P/@attachments/a1"
+chown -R 110:31 "$P"
+mkdir -p "$NEW/var/qmail/mailnames/example.test/info"
+mx transfer --user "info:/var/qmail/mailnames/example.test/info/Maildir:/var/qmail/mailnames/example.test/info/Maildir:3110:3131"
+is "$rc" 0 "a Plesk mailbox with @attachments"
+like "$out" '@attachments: 2 files' "@attachments copied"
+Q=$NEW/var/qmail/mailnames/example.test/info/@attachments
+is "$(find "$Q" -printf '%P %m %u:%g\n' | sort | tr '\n' '|')" \
+    " 755 3110:3131|0002 644 3110:3131|a1 750 3110:3131|a1/0001 640 3110:3131|" \
+    "@attachments: modes kept, owners fixed"
+echo changed-on-target >"$Q/0002"
+mx transfer --user "info:/var/qmail/mailnames/example.test/info/Maildir:/var/qmail/mailnames/example.test/info/Maildir:3110:3131"
+is "$(cat "$Q/0002")" changed-on-target "@attachments: a file already there is left alone"
+
 # Bad input: clear errors, nothing written.
 mx transfer --user 'eve:/home/eve/Maildir'
 is "$rc" 1 "a missing source: status 1"

@@ -381,6 +381,56 @@ main(void)
 	    strstr(err.msg, "/nonexistent/x") != NULL,
 	    "a missing root is refused: %s", err.msg);
 
+	/* Host specs refused before any connection is tried. */
+	{
+		static const struct { const char *spec, *msg; } bad[] = {
+			{ "ssh://host:99999", "bad port number" },
+			{ "ssh://host:22x", "bad port number" },
+			{ "ssh://@host", "empty user name" },
+			{ "ssh://", "no host name" },
+			{ "-oProxyCommand=touch x", "no host name" },
+			{ "ho st", "bad character" },
+			{ "a`id`", "bad character" },
+			{ "us er@host", "bad character" },
+			{ "ssh://[::1", "missing ']'" },
+			{ "ssh://host/path", "a host is ssh://" },
+			{ "", "no host given" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+			h = NULL;
+			ok(mx_host_open(&h, bad[k].spec, &o, NULL, &err) == -1 &&
+			    h == NULL && err.code == MX_E_USAGE &&
+			    strstr(err.msg, bad[k].msg) != NULL,
+			    "spec '%s' refused: %s", bad[k].spec, err.msg);
+		}
+	}
+	/* A password from a file descriptor: first line, read once. */
+	{
+		struct mx_host_askfd a = { -1, 0, "" };
+		char pw[64];
+		int p[2];
+
+		if (pipe(p) == 0) {
+			if (write(p[1], "s3cr3t pw\nnext\n", 15) != 15)
+				ok(0, "write");
+			close(p[1]);
+			a.fd = p[0];
+			ok(mx_host_ask_fd(&a, "old", "pw: ", 0, pw, sizeof pw) == 0,
+			    "ask_fd answers");
+			is_str(pw, "s3cr3t pw", "with the first line");
+			ok(mx_host_ask_fd(&a, "old", "pw: ", 0, pw, sizeof pw) == 0,
+			    "ask_fd answers again (reconnection)");
+			is_str(pw, "s3cr3t pw", "with the same line");
+			ok(mx_host_ask_fd(&a, "old", "pw: ", 0, pw, 4) == -1,
+			    "a buffer too small is refused, not cut");
+			mx_host_askfd_clear(&a);
+			is_int(a.have, 0, "cleared");
+			close(p[0]);
+		}
+	}
+
 	mx_audit_close(audit);
 	log = slurp(logp);
 	ok(log != NULL && strstr(log, "\tlocal\t3\t") != NULL &&

@@ -1,0 +1,50 @@
+/* listing.h - the messages of a Maildir on a host, as the transfer,
+ * the UIDL check and the ledger see them: one find(1) run over the host's
+ * exec channel (new/, cur/ and Maildir++ folders), then SHA-256 digests
+ * on demand (sha256sum in chunks of command lines).
+ *
+ * A message's key is FOLDER/UNIQUE (mx_maildir_key): the unique name
+ * without ":2,FLAGS", so a message is the same message whether it sits in
+ * new/ or cur/ and whatever its flags. */
+#ifndef MX_LISTING_H
+#define MX_LISTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct mx_host;
+struct mx_nameset;
+
+struct mx_msgrec {
+	char *key;		/* FOLDER/UNIQUE */
+	char *path;		/* relative: "cur/NAME" or ".F/new/NAME" */
+	uint64_t size;
+	int64_t mtime;
+	char digest[65];	/* "" until known */
+};
+
+struct mx_listing {
+	struct mx_msgrec *v;
+	size_t n, cap;
+	struct mx_nameset *idx;	/* key -> index into v */
+	uint64_t bytes;
+};
+
+void mx_listing_free(struct mx_listing *l);
+int mx_listing_init(struct mx_listing *l, struct mx_err *err);
+/* Add a message by its path relative to the Maildir ("cur/NAME",
+ * ".F/new/NAME"); other paths are ignored (0). */
+int mx_listing_add(struct mx_listing *l, const char *path, uint64_t size,
+    int64_t mtime, struct mx_err *err);
+struct mx_msgrec *mx_listing_get(const struct mx_listing *l, const char *key);
+/* List the Maildir dir on h (a missing dir: an empty listing). */
+int mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
+    struct mx_err *err);
+/* Fill the digest of recs[0..n) (files relative to dir on h); a file gone
+ * meanwhile keeps an empty digest. */
+int mx_listing_digest(struct mx_host *h, const char *dir,
+    struct mx_msgrec **recs, size_t n, struct mx_err *err);
+
+#endif

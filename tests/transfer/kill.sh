@@ -1,0 +1,94 @@
+#!/bin/bash
+# kill -9 at several moments of a transfer (a slow old host), then resume:
+# the target never shows part of a message, and the re-run ends with
+# exactly the source's set: nothing lost, nothing twice.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lab/lab.sh"
+lab_enter "$@"
+command -v python3 >/dev/null || skip_all "python3 is missing"
+
+OLD=$LAB/old NEW=$LAB/new
+mkdir -p "$NEW/home/kim" "$LAB/fakebin"
+chown 2001:2001 "$NEW/home/kim"
+python3 - "$OLD/home/kim/Maildir" <<'PY'
+import os, random, sys
+root = sys.argv[1]; random.seed(7)
+for d in ("new", "cur", "tmp", ".Sent/new", ".Sent/cur", ".Sent/tmp"):
+    os.makedirs(os.path.join(root, d), exist_ok=True)
+for i in range(300):
+    folder = ".Sent/" if i % 7 == 0 else ""
+    sub, info = ("new", "") if i % 3 == 0 else ("cur", ":2,S")
+    name = "%d.M%dP%d.old.example.test%s" % (1700000000 + i, i, 4242, info)
+    size = random.choice([600, 2000, 4000, 4000, 9000, 30000])
+    with open(os.path.join(root, folder + sub, name), "w") as f:
+        f.write("Subject: %d\n\n" % i + ("%d " % i) * (size // 4) + "\n")
+PY
+# The old host's tar, slowed down: about 1 s for the whole mailbox.
+cat >"$LAB/fakebin/tar" <<'FAKE'
+#!/bin/sh
+case "$1" in
+c*) /usr/bin/tar "$@" | python3 -c '
+import sys, time
+i, o = sys.stdin.buffer, sys.stdout.buffer
+while True:
+    b = i.read(16384)
+    if not b: break
+    o.write(b); o.flush(); time.sleep(0.02)' ;;
+*) exec /usr/bin/tar "$@" ;;
+esac
+FAKE
+chmod 755 "$LAB/fakebin/tar"
+
+# check: every message on the target is whole and equal to the source's
+# (by unique name), and no unique name is there twice.
+check() {
+	python3 - "$OLD/home/kim/Maildir" "$NEW/home/kim/Maildir" <<'PY'
+import os, sys
+def msgs(root):
+    out = {}
+    for dp, dn, fn in os.walk(root):
+        rel = os.path.relpath(dp, root)
+        parts = rel.split(os.sep)
+        if parts[-1] not in ("new", "cur") or len(parts) > 2 or \
+                (len(parts) == 2 and not parts[0].startswith(".")):
+            continue    # the stage is no folder: no client sees it
+        folder = parts[0] if len(parts) == 2 else ""
+        for f in fn:
+            out.setdefault(folder + "/" + f.split(":")[0], []).append(os.path.join(dp, f))
+    return out
+src, dst = msgs(sys.argv[1]), msgs(sys.argv[2]) if os.path.isdir(sys.argv[2]) else {}
+bad = [k for k, v in dst.items() if len(v) > 1]
+bad += [k for k, v in dst.items() if k not in src or open(v[0], "rb").read() != open(src[k][0], "rb").read()]
+print("%d %d" % (len(dst), len(bad)))
+PY
+}
+
+mx() {	# exec: in the background, $! is mxmove itself
+	PATH="$LAB/fakebin:$PATH" exec "$MXMOVE" transfer --from "local:$OLD" \
+	    --to "local:$NEW" --state "$LAB/state" --user kim "$@" >"$LAB/run.out" 2>&1
+}
+i=0
+for point in 1.0 1.2 1.3 1.5 0.4 1.8; do
+	i=$((i + 1))
+	via=""
+	[ $((i % 2)) -eq 0 ] && via="--via-tar --chunk 60000"
+	mx $via &
+	pid=$!
+	sleep "$point"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	r=$(check)
+	diag "kill -9 after ${point}s ${via:-(disk)}: $r (messages on the target, bad)"
+	is "${r#* }" 0 "kill -9 after ${point}s ${via:-(disk)}: only whole messages, none twice"
+done
+(mx)
+rc=$?
+is "$rc" 0 "the re-run ends verified"
+like "$(cat "$LAB/run.out")" 'kim: verified: [0-9]+ copied .* source 300 messages' "it finishes the copy"
+like "$(cat "$LAB/run.out")" 'resuming after an interrupted pass' "the journal told it a pass was interrupted"
+r=$(check)
+is "$r" "300 0" "exactly the source's 300 messages on the target"
+ok "$([ ! -e "$NEW/home/kim/Maildir/mxmove-stage" ]; echo $?)" "no stage left"
+is "$(find "$NEW/home/kim/Maildir/tmp" -type f | wc -l)" 0 "nothing left in tmp/"
+like "$(tail -n 1 "$LAB/state/journal")" 'kim	done	' "the journal ends with done"
+done_testing
