@@ -132,3 +132,4 @@ SH_TESTS += tests/ui/walk.sh
 SH_TESTS += tests/ui/locale.sh
 SH_TESTS += tests/ui/table.sh
 
+SH_TESTS += tests/ui/ssh.sh

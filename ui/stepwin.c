@@ -289,7 +289,9 @@ preview_job(struct wz_job *j)
 	const struct wz_stepwin *sw = ra->sw;
 	int i, n = sw->n;
 
-	ra->ctx.job = j;
+	/* No job in the context: a preview never asks (password, host
+	 * key); only a step the user runs does. */
+	ra->ctx.job = NULL;
 	for (i = 0; i < n && !wz_job_cancelled(j); i++) {
 		struct mx_buf out = MX_BUF_INIT;
 		struct mx_err err;
