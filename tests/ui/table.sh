@@ -1,5 +1,5 @@
 #!/bin/bash
-# Window 4's per-user table with 10,000 users: scrolling and sorting
+# Window 4's per-user table with 10,001 users: scrolling and sorting
 # answer at once (only the rows on screen are drawn).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/ui/tmux.sh"
@@ -11,18 +11,24 @@ mkdir -p "$UI_DEMO"
 		printf 'user%s@example.net\t/home/u/user%s/Maildir\t/var/vmail/example.net/user%s/Maildir\tcreated\n' \
 		    "$i" "$i" "$i"
 	done
+	# wide characters: two columns each on screen
+	printf '0宛先テスト@example.net\t/home/u/wide/Maildir\t/var/vmail/w/Maildir\tcreated\n'
 } > "$UI_DEMO/accounts.map"
 
 ui_start 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- --demo-dir "$UI_DEMO"
 ui_keys 4
-ui_expect 'user0000@example\.net +to do' "the table shows the first of 10,000 users" 20
-ui_expect ' 1-[0-9]+/10000$' "the table says which rows of 10,000 it shows"
-page=$(printf '%s\n' "$screen" | sed -n 's/.* 1-\([0-9]*\)\/10000$/\1/p')
+ui_expect 'user0000@example\.net +to do' "the table shows the first of 10,001 users" 20
+ui_expect ' 1-[0-9]+/10001$' "the table says which rows of 10,001 it shows"
+page=$(printf '%s\n' "$screen" | sed -n 's/.* 1-\([0-9]*\)\/10001$/\1/p')
+ui_expect '0宛先テスト@example\.net +to do' "a name in wide characters is listed"
+# Its state column lines up with the others' (measured in columns).
+col() { printf '%s\n' "$screen" | grep -F -- "$1" | grep 'to do' | head -n 1 | sed 's/to do.*//' | tr -d '\n' | wc -L; }
+is "$(col '0宛先テスト@')" "$(col 'user0000@')" "wide characters are measured in screen columns"
 ui_keys PgDn
-ui_expect " $((page + 1))-$((2 * page))/10000$" "PgDn shows the next page"
+ui_expect " $((page + 1))-$((2 * page))/10001$" "PgDn shows the next page"
 ui_keys End
 ui_expect 'user9999@example\.net' "End shows the last user"
-ui_expect " $((10000 - page + 1))-10000/10000$" "End shows the last page"
+ui_expect " $((10001 - page + 1))-10001/10001$" "End shows the last page"
 ui_keys Home r
 ui_expect 'user \^|user v' "the user column is the sort key"
 ui_expect 'user v' "r reverses the sort"
