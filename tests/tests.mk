@@ -133,3 +133,4 @@ SH_TESTS += tests/ui/locale.sh
 SH_TESTS += tests/ui/table.sh
 
 SH_TESTS += tests/ui/ssh.sh
+EXTRA_DIST += tests/bench/ui-keys.sh
