@@ -13,7 +13,7 @@ restart() {
 for term in linux xterm screen tmux; do
 	restart 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$term -- --demo-dir "$UI_DEMO"
 	ui_expect 'Window 1 of 5: Before' "TERM=$term: window 1 is drawn"
-	like "$screen" 'F1 help' "TERM=$term: the footer is drawn"
+	ui_expect 'F1 help' "TERM=$term: the footer is drawn"
 	ui_keys q
 	ui_expect 'MXMOVE-EXIT=0' "TERM=$term: quits cleanly"
 done
@@ -58,7 +58,7 @@ if [ -f "$gmo" ] && command -v gettext >/dev/null; then
 	restart 80 24 LANGUAGE=de LANG=C.UTF-8 LC_ALL=C.UTF-8 \
 	    MXMOVE_LOCALEDIR="$UI_TMP/locale" -- --demo-dir "$UI_DEMO"
 	ui_expect "1 $before" "de: the step bar says '$before'"
-	like "$screen" "F1 $help" "de: the footer says '$help'"
+	ui_expect "F1 $help" "de: the footer says '$help'"
 	ui_keys q
 	ui_expect 'MXMOVE-EXIT=0' "de: quits cleanly"
 else
