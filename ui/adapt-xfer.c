@@ -537,6 +537,7 @@ xfer(struct wz_stepctx *c, int verify, struct mx_buf *out, struct mx_err *err)
 	o.progress = on_progress;
 	o.progress_ctx = &pg;
 	memset(&ho, 0, sizeof ho);
+	ho.audit = wz_audit();	/* every worker's commands are logged */
 	failed = mx_transfer_all(mx_plan_get(c->plan, MX_PLAN_OLD),
 	    mx_plan_get(c->plan, MX_PLAN_NEW), &ho, m.u, m.n, JOBS, &o, res,
 	    err);

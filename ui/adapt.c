@@ -25,6 +25,12 @@ wz_adapt_init(struct wz_app *app)
 		audit = NULL;
 }
 
+struct mx_audit *
+wz_audit(void)
+{
+	return audit;
+}
+
 void
 wz_adapt_log(const char *path, const char *text)
 {

@@ -486,6 +486,16 @@ handle_keys(void)
 /* ---- start and stop ---- */
 
 static struct sigaction old_winch;
+static volatile sig_atomic_t got_signal;
+
+/* INT, TERM, HUP: leave through the normal way out, so the terminal is
+ * restored and the workers are stopped and joined. */
+static void
+on_quit_signal(int sig)
+{
+	got_signal = sig;
+	wz_events_wake();
+}
 
 static void
 on_winch(int sig)
@@ -632,6 +642,10 @@ screen_start(void)
 	sa.sa_handler = on_winch;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGWINCH, &sa, &old_winch);
+	sa.sa_handler = on_quit_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	layout_make(&W.lay);
 }
 
@@ -664,6 +678,10 @@ loop(void)
 		pfd[0].revents = pfd[1].revents = 0;
 		if (poll(pfd, 2, ms_to_tick()) == -1 && errno != EINTR)
 			break;
+		if (got_signal) {
+			wz_log(&W.app, "signal %d: quitting", (int)got_signal);
+			break;
+		}
 		if (pfd[1].revents & POLLIN)
 			take_events();
 		handle_keys();	/* also picks up KEY_RESIZE after EINTR */
@@ -707,6 +725,7 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 		wz_form_open(&W.app);	/* a first start: the plan first */
 	W.dirty = 1;
 	loop();
+	W.app.quit = 1;
 	wz_pollers_stop(&W.app);
 	while (W.modal)		/* answers a prompt a worker waits on */
 		modal_pop();
@@ -728,5 +747,5 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	endwin();
 	wz_log(&W.app, "quit");
 	app_free();
-	return 0;
+	return got_signal ? 128 + got_signal : 0;
 }

@@ -93,7 +93,10 @@ tmux -S "$UI_SOCK" kill-server 2>/dev/null
 ui_start 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- --demo-dir "$UI_DEMO"
 ui_keys p
 ui_expect 'dead_ip +127\.0\.0\.19' "the next start resumes the saved plan"
-ui_keys Escape q
-ui_expect 'MXMOVE-EXIT=0' "quit again"
+ui_keys Escape
+ui_wait 'Window 1 of 5'
+ui_keys C-c
+ui_expect 'MXMOVE-EXIT=130' "Ctrl-C quits with 130, through the normal way out"
+ui_expect '^MXMOVE-EXIT=130' "and the terminal is restored (the shell writes at column 0)"
 
 done_testing
