@@ -717,3 +717,16 @@ mx_plan_default_path(void)
 		return NULL;
 	return mx_buf_steal(&b);
 }
+
+struct mx_plan *
+mx_plan_copy(const struct mx_plan *p)
+{
+	struct mx_plan *q = NULL;
+	struct mx_err err;
+	char *text = mx_plan_format(p);
+
+	if (text != NULL)
+		mx_plan_parse(&q, text, strlen(text), "plan", &err);
+	free(text);
+	return q;
+}

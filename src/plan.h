@@ -95,6 +95,8 @@ int mx_plan_load(struct mx_plan **out, const char *path, struct mx_err *err);
 /* Write the plan file atomically with mode 0600. */
 int mx_plan_save(const struct mx_plan *p, const char *path,
     struct mx_err *err);
+/* A deep copy (for a worker thread), or NULL when memory runs out. */
+struct mx_plan *mx_plan_copy(const struct mx_plan *p);
 /* The text that mx_plan_save writes (caller frees). */
 char *mx_plan_format(const struct mx_plan *p);
 

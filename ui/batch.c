@@ -56,19 +56,6 @@ progress(int win, const char *id, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static struct mx_plan *
-plan_copy(const struct mx_plan *p)
-{
-	struct mx_plan *q = NULL;
-	struct mx_err err;
-	char *text = mx_plan_format(p);
-
-	if (text != NULL)
-		mx_plan_parse(&q, text, strlen(text), "plan", &err);
-	free(text);
-	return q;
-}
-
 struct batch_step {
 	const struct wz_stepdef *def;
 	struct wz_stepctx ctx;
@@ -280,7 +267,7 @@ mx_batch_run(const struct mx_batch_opts *o)
 			}
 			memset(&b, 0, sizeof b);
 			b.def = d;
-			b.ctx.plan = plan_copy(app.plan);
+			b.ctx.plan = mx_plan_copy(app.plan);
 			b.ctx.app = &app;
 			b.ctx.win = w;
 			b.ctx.step = i;
