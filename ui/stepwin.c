@@ -44,19 +44,6 @@ struct runarg {
 	int rc;
 };
 
-static struct mx_plan *
-plan_copy(const struct mx_plan *p)
-{
-	struct mx_plan *q = NULL;
-	struct mx_err err;
-	char *text = mx_plan_format(p);
-
-	if (text != NULL)
-		mx_plan_parse(&q, text, strlen(text), "plan", &err);
-	free(text);
-	return q;
-}
-
 void
 wz_ctx_state(struct wz_stepctx *c, const char *name, const char *value)
 {
@@ -268,7 +255,7 @@ runarg_new(struct wz_stepwin *sw, int step, int preview_only)
 
 	if (ra == NULL)
 		return NULL;
-	ra->ctx.plan = plan_copy(sw->app->plan);
+	ra->ctx.plan = mx_plan_copy(sw->app->plan);
 	if (ra->ctx.plan == NULL) {
 		free(ra);
 		return NULL;
