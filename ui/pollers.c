@@ -107,6 +107,15 @@ wz_pollers_stop(struct wz_app *app)
 }
 
 void
+wz_pollers_kick(void)
+{
+	int k;
+
+	for (k = 0; k < NJOBS; k++)
+		last[k] = 0;
+}
+
+void
 wz_pollers_tick(struct wz_app *app, time_t now)
 {
 	if (now - last[JOB_MX] >= MX_EVERY)

@@ -381,6 +381,8 @@ dispatch(struct wz_event *ev)
 		if (W.st[i] && screens[i]->event)
 			screens[i]->event(W.st[i], ev);
 	if (ev->type == WZ_EV_JOB_END) {
+		if (ev->win >= 0 && ev->step >= 0)
+			wz_pollers_kick();	/* show what the step changed */
 		if (!wz_pollers_job_end(&W.app, ev->data))
 			wz_job_join(ev->data);
 		ev->data = NULL;
