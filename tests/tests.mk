@@ -134,3 +134,4 @@ SH_TESTS += tests/ui/table.sh
 
 SH_TESTS += tests/ui/ssh.sh
 EXTRA_DIST += tests/bench/ui-keys.sh
+SH_TESTS += tests/ui/walk-user.sh
