@@ -428,6 +428,14 @@ set_options(struct mx_host *h, struct mx_err *err)
 		return mx_err_set(err, MX_E_PARSE, "%s: %s", h->ssh_config,
 		    ssh_get_error(c->s));
 	ssh_options_set(c->s, SSH_OPTIONS_PROCESS_CONFIG, &off);
+	/* libssh 0.10's config parser overrides Port even when set: the
+	 * spec's user and port win, as with ssh(1)'s command line. */
+	if (h->ssh_user != NULL)
+		ssh_options_set(c->s, SSH_OPTIONS_USER, h->ssh_user);
+	if (h->ssh_port > 0) {
+		port = (unsigned)h->ssh_port;
+		ssh_options_set(c->s, SSH_OPTIONS_PORT, &port);
+	}
 	/* A LogLevel in the config must not make libssh print: the engine
 	 * never prints. */
 	ssh_options_set(c->s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);

@@ -113,7 +113,9 @@ int mx_host_run_sh(struct mx_host *h, const char *cmdline,
     int *status, struct mx_err *err);
 
 /* Streams: run a command and read its stdout (e.g. "tar cf - ...") or
- * write its stdin (e.g. "tar xf - ..."). */
+ * write its stdin (e.g. "tar xf - ..."; its stdout is discarded). Its
+ * stderr is kept (up to 64 KiB) for mx_stream_close(). The command is
+ * audited when the stream is closed. */
 int mx_host_exec_read(struct mx_host *h, const char *const argv[],
     struct mx_stream **out, struct mx_err *err);
 int mx_host_exec_write(struct mx_host *h, const char *const argv[],

@@ -136,9 +136,15 @@ probe_user(struct mx_host *h, struct mx_hostinfo *hi, struct mx_err *err)
 	if (mx_host_run(h, id, NULL, 0, &out, &eo, &st, err) == -1)
 		goto fail;
 	if (st != 0 || out.data == NULL || (nl = strchr(out.data, '\n')) == NULL) {
+		/* What the host said (a nologin shell says it on stdout). */
+		const char *why = eo.len ? eo.data : out.len ? out.data : "";
+		int n = (int)strcspn(why, "\n");
+
+		if (n > 200)
+			n = 200;
 		mx_err_set(err, MX_E_REMOTE,
-		    _("%s: cannot run a command (id exited %d: %s)"),
-		    mx_host_name(h), st, eo.data ? eo.data : "");
+		    _("%s: cannot run a command (id exited %d%s%.*s)"),
+		    mx_host_name(h), st, n ? ": " : "", n, why);
 		goto fail;
 	}
 	*nl = '\0';

@@ -213,6 +213,8 @@ mx_batch_run(const struct mx_batch_opts *o)
 	memset(&app, 0, sizeof app);
 	app.plan_path = strdup(o->plan_path);
 	app.log_path = sibling(o->plan_path, "audit.log");
+	/* Batch state (the account map, journals) lives beside the plan. */
+	app.state_dir = sibling(o->plan_path, ".");
 	app.demo = o->demo;
 	if (o->demo) {
 		app.demo_dir = strdup(o->demo_dir);
@@ -345,6 +347,7 @@ out:
 	mx_plan_free(app.plan);
 	free(app.plan_path);
 	free(app.log_path);
+	free(app.state_dir);
 	free(app.demo_dir);
 	return rc;
 }

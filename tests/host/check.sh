@@ -10,6 +10,7 @@ PW='check-Pw9'
 # A fingerprint holds + and /: escape it for a regex.
 re() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 lab_host_user old olduser 1001 1001 /home/olduser "$(openssl passwd -6 "$PW")"
+lab_host_user old noshell 1003 1003 /home/noshell '*' /usr/sbin/nologin
 R=$(lab_root old)
 mkdir -p "$R/var/qmail/control" "$R/var/qmail/bin" \
     "$R/home/vpopmail/domains/example.org" "$R/home/vpopmail/domains/example.net"
@@ -60,6 +61,12 @@ run_mx check "ssh://olduser@$LAB_OLD" --known-hosts "$LAB_KNOWN_HOSTS" </dev/nul
 is "$rc" 1 "no key, no password: exit 1"
 like "$out" 'permission denied \(publickey,password\) for user olduser' "says why"
 mv "$LAB/hidden" "$LAB_SSH_KEY"
+
+# Logged in, but commands do not run (a nologin shell): not usable.
+run_mx check "ssh://noshell@$LAB_OLD"
+is "$rc" 1 "a user whose commands do not run: exit 1"
+like "$out" 'cannot run a command' "says so"
+unlike "$out" 'Result: +usable' "and never says usable"
 
 run_mx check --identity "$LAB_SSH_KEY" --known-hosts "$LAB_KNOWN_HOSTS" "ssh://root@$LAB_OLD"
 is "$rc" 0 "--identity"

@@ -14,7 +14,7 @@ HC=$top_builddir/tests/host/hostctl
 PW='pw-S3cret!x'
 lab_host_user old olduser 1001 1001 /home/olduser \
     "$(openssl passwd -6 "$PW")"
-lab_start_sshd old "$LAB_OLD"
+LAB_SSHD_EXTRA_PORT=2222 lab_start_sshd old "$LAB_OLD"
 R=$(lab_root old)
 
 # A fingerprint holds + and /: escape it for a regex.
@@ -27,6 +27,26 @@ is "$rc/$out" "0/root" "key auth through an alias of ~/.ssh/config"
 hc --no-config --known-hosts "$LAB_KNOWN_HOSTS" --identity "$LAB_SSH_KEY" \
     "ssh://olduser@$LAB_OLD:22" run id -un
 is "$rc/$out" "0/olduser" "ssh://user@addr:port with --identity, no config"
+# An alias with its own HostName, Port, User and IdentityFile; a port
+# other than 22 is known as [addr]:port.
+cat >"$LAB/config2" <<CONF
+Host oldport
+    HostName $LAB_OLD
+    Port 2222
+    User olduser
+    IdentityFile $LAB_SSH_KEY
+    UserKnownHostsFile $LAB/kh-port
+CONF
+hc --config "$LAB/config2" oldport run id -un
+like "$out" "host key not known" "port 2222: not known under the port-22 entry"
+hc --config "$LAB/config2" --accept-key "$LAB_SSH_FP_old" oldport run id -un
+is "$rc/$out" "0/olduser" "~/.ssh/config's HostName, Port, User, IdentityFile honoured"
+like "$(cat "$LAB/kh-port")" "^\\[$LAB_OLD\\]:2222 ssh-ed25519 " "recorded as [addr]:2222"
+hc --config "$LAB/config2" oldport run true
+is "$rc" 0 "and known from then on"
+hc --config "$LAB/config2" ssh://root@oldport:22 run id -un
+like "$out" "host key not known" "user and port in the spec win over the config"
+
 hc ssh://nosuchuser@old run true
 is "$rc" 70 "a wrong user is refused"
 like "$out" 'old: permission denied \(publickey,password\) for user nosuchuser' \
@@ -52,6 +72,12 @@ is "$rc" 0 "password auth through --password-fd"
 hc --no-config --known-hosts "$LAB_KNOWN_HOSTS" --password-fd 3 \
     "ssh://olduser@$LAB_OLD" run true 3<<<"wrong-password"
 is "$rc" 70 "a wrong password is refused"
+# A key file with a passphrase: the passphrase through the same callback.
+ssh-keygen -q -t ed25519 -N 'kp-Phrase7' -f "$LAB/enc-key"
+cat "$LAB/enc-key.pub" >>"$LAB_AUTH_KEYS"
+hc --no-config --known-hosts "$LAB_KNOWN_HOSTS" --identity "$LAB/enc-key" \
+    --password-fd 3 "ssh://root@$LAB_OLD" run echo enc 3<<<'kp-Phrase7'
+is "$rc/$out" "0/enc" "a key's passphrase through the callback"
 mv "$LAB/hidden-key" "$LAB_SSH_KEY"
 unlike "$(cat "$LAB/audit.log")" 'S3cret' "the password never reaches the audit log"
 like "$(cat "$LAB/audit.log")" "echo 'user:\\*\\*\\*'" "it is masked where a command held it"

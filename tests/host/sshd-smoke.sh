@@ -28,6 +28,8 @@ is "$(ssh old cat /var/qmail/me 2>&1)" old.example.org "old's /var/qmail is the 
 is "$(ssh new 'test -e /var/qmail/me && echo yes || echo no' 2>&1)" no \
     "new's /var/qmail is its own"
 is "$(ssh old hostname)" old.example.test "old has its own host name"
+touch "$(lab_root old)/root/.old-root-home"
+is "$(ssh old 'ls -A /root')" .old-root-home "old's /root is its own (no dotfiles of this machine)"
 is "$(ssh old stat -c %U:%G /home/olduser)" olduser:olduser "home owned by its user"
 is "$(ssh olduser@old id -un 2>&1)" olduser "a lab user logs in with the client key"
 unlike "$(cat /etc/passwd)" '^olduser:' "the suite's /etc/passwd is unchanged"

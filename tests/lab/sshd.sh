@@ -11,6 +11,8 @@
 #     Builds the host's root $LAB/NAME/root (see lab_root) with
 #       etc/passwd etc/shadow etc/group   root, sshd, nobody (+ lab_host_user)
 #       home/                             over /home
+#       root/                             over /root (root's own, empty
+#                                         home: no dotfiles of this machine)
 #       var/                              over /var: var/qmail, var/spool/mail,
 #                                         var/vpopmail, var/mail -> spool/mail,
 #                                         var/tmp, var/log; var/lib and
@@ -22,6 +24,8 @@
 #     tree is reachable as the rooted local host "local:$(lab_root NAME)".
 #     Extra binds: LAB_SSHD_BINDS="SRC=DST ..." (DST must exist).
 #     Password authentication is on (users' hashes decide).
+#     LAB_SSHD_EXTRA_PORT=N: listen on port N too (known_hosts is only
+#     written for port 22).
 #
 # Exported after the first lab_start_sshd:
 #   LAB_SSH_DIR      the test client's ~/.ssh (a lab dir bind-mounted over
@@ -120,6 +124,7 @@ lab_start_sshd() {
 	    bail "ssh-keygen (host $_sd_n)"
 	cat >"$_d/sshd_config" <<-CONF
 	Port 22
+	${LAB_SSHD_EXTRA_PORT:+Port $LAB_SSHD_EXTRA_PORT}
 	ListenAddress $_sd_a
 	HostKey $_d/hostkey
 	PidFile $_d/sshd.pid
