@@ -130,3 +130,9 @@ SH_TESTS += tests/ui/frame.sh
 EXTRA_DIST += tests/ui/tmux.sh
 SH_TESTS += tests/ui/walk.sh
 EXTRA_DIST += tests/bench/transfer.sh
+SH_TESTS += tests/ui/locale.sh
+SH_TESTS += tests/ui/table.sh
+
+SH_TESTS += tests/ui/ssh.sh
+EXTRA_DIST += tests/bench/ui-keys.sh
+SH_TESTS += tests/ui/walk-user.sh

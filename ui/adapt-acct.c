@@ -21,9 +21,13 @@ wz_acct_read_preview(struct wz_stepctx *c, struct mx_buf *out,
 	char *kind, *save = NULL;
 	const struct mx_acct_source *s;
 
-	(void)err;
 	if (copy == NULL)
 		return 0;
+	if (*mx_plan_get(c->plan, MX_PLAN_OLD) == '\0') {
+		free(copy);
+		return mx_err_set(err, MX_E_USAGE, _("the plan has no old host: "
+		    "press p to give it"));
+	}
 	mx_buf_printf(out, _("Read only, on %s:\n"),
 	    mx_plan_get(c->plan, MX_PLAN_OLD));
 	if (*copy == '\0')

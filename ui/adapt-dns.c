@@ -525,6 +525,13 @@ wz_lower_ttl_run(struct wz_stepctx *c, struct mx_buf *out,
 
 	if (update_run(c, &ch, &old, out, err) == -1)
 		return -1;
+	/* Run again once the TTL is low: the countdown keeps counting from
+	 * the first change and the old, long TTL. */
+	if (old <= ch.ttl && mx_plan_state_time(c->plan, "old_ttl") > 0) {
+		mx_buf_printf(out, _("the TTL was already %lu"),
+		    (unsigned long)ch.ttl);
+		return 0;
+	}
 	state_now(c, "ttl_lowered_at");
 	snprintf(num, sizeof num, "%lu", (unsigned long)old);
 	wz_ctx_state(c, "old_ttl", num);
@@ -607,7 +614,12 @@ wz_wait_low_preview(struct wz_stepctx *c, struct mx_buf *out,
 int
 wz_wait_low_run(struct wz_stepctx *c, struct mx_buf *out, struct mx_err *err)
 {
-	return poll_until(c, low_ok, out, err);
+	if (poll_until(c, low_ok, out, err) == -1)
+		return -1;
+	/* Every server shows it from now: the countdown runs from here
+	 * when that is later than the change itself. */
+	state_now(c, "ttl_seen_at");
+	return 0;
 }
 
 /* ---- probes ---- */
@@ -702,7 +714,9 @@ mx_change_preview(struct wz_stepctx *c, int live, struct mx_buf *out,
 {
 	struct change ch = { 1, low_ttl(c->plan), live ? "mx-live" : "mx-dead",
 		mx_plan_get(c->plan, live ? MX_PLAN_LIVE_IP : MX_PLAN_DEAD_IP) };
-	time_t safe = mx_plan_state_time(c->plan, "ttl_lowered_at") +
+	time_t at = mx_plan_state_time(c->plan, "ttl_lowered_at");
+	time_t seen = mx_plan_state_time(c->plan, "ttl_seen_at");
+	time_t safe = (seen > at ? seen : at) +
 	    mx_plan_state_time(c->plan, "old_ttl");
 	char dur[64];
 

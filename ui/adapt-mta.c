@@ -107,8 +107,12 @@ out:
 /* ---- host checks ---- */
 
 static int
-check_preview(struct wz_stepctx *c, int which, struct mx_buf *out)
+check_preview(struct wz_stepctx *c, int which, struct mx_buf *out,
+    struct mx_err *err)
 {
+	if (*mx_plan_get(c->plan, which ? MX_PLAN_NEW : MX_PLAN_OLD) == '\0')
+		return mx_err_set(err, MX_E_USAGE, _("the plan has no %s host: "
+		    "press p to give it"), which ? "new" : "old");
 	mx_buf_printf(out, _("Read only, on %s:\n"
 	    "  connect (verifying the host key), find the MTA "
 	    "(qmail, Postfix, sendmail),\n"
@@ -228,9 +232,9 @@ out:
 }
 
 int wz_check_old_preview(struct wz_stepctx *c, struct mx_buf *o,
-    struct mx_err *e) { (void)e; return check_preview(c, 0, o); }
+    struct mx_err *e) { return check_preview(c, 0, o, e); }
 int wz_check_new_preview(struct wz_stepctx *c, struct mx_buf *o,
-    struct mx_err *e) { (void)e; return check_preview(c, 1, o); }
+    struct mx_err *e) { return check_preview(c, 1, o, e); }
 int wz_check_old_run(struct wz_stepctx *c, struct mx_buf *o,
     struct mx_err *e) { return check_run(c, 0, o, e); }
 int wz_check_new_run(struct wz_stepctx *c, struct mx_buf *o,
@@ -257,6 +261,7 @@ side_plan(struct wz_stepctx *c, int which, plan_fn fn, struct side *s,
 		return -1;
 	if (mta_for(c->plan, which, s->h, &s->ops, err) == -1 ||
 	    fn(c, s->h, s->ops, &s->cs, err) == -1) {
+		mx_changes_free(&s->cs);
 		mx_host_close(s->h);
 		s->h = NULL;
 		return -1;

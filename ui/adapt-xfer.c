@@ -392,9 +392,55 @@ final_rows(struct prog *pg, const struct mx_xfer_result *res)
 }
 
 /* Give the table its rows (the map's users, to do). */
-static struct wz_user_row *
-table_reset(const struct map *m, int only_if_empty)
+/* The last pass's results into rows (matched by name). */
+static void
+rows_from_results(const struct wz_stepctx *c, const struct map *m,
+    struct wz_user_row *rows, struct wz_xfer_summary *x)
 {
+	char *path = state_file(c, "transfer.results"), line[4096];
+	FILE *fp = fopen(path, "r");
+	size_t i = 0;
+
+	free(path);
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof line, fp) != NULL) {
+		char name[1024], state[32];
+		unsigned long long sm, sb, dm, db, cp;
+		int v;
+		size_t k;
+
+		if (line[0] == '#' || sscanf(line, "%1023[^\t]\t%31[^\t]\t%llu"
+		    "\t%llu\t%llu\t%llu\t%llu\t%d", name, state, &sm, &sb, &dm,
+		    &db, &cp, &v) != 8)
+			continue;
+		/* the results are in map order: look from the last hit */
+		for (k = 0; k < m->n; k++, i = (i + 1) % m->n)
+			if (strcmp(m->u[i].name, name) == 0)
+				break;
+		if (k == m->n)
+			continue;
+		rows[i].state = strcmp(state, "done") == 0 && v ? WZ_DONE :
+		    WZ_FAILED;
+		rows[i].msgs = (long)dm;
+		rows[i].msgs_total = (long)sm;
+		rows[i].bytes = db;
+		rows[i].bytes_total = sb;
+		x->users_total++;
+		x->users_done += rows[i].state == WZ_DONE;
+		x->users_failed += rows[i].state == WZ_FAILED;
+		x->bytes_done += db;
+		x->bytes_total += sb;
+	}
+	fclose(fp);
+}
+
+static struct wz_user_row *
+table_reset(const struct map *m, int only_if_empty,
+    const struct wz_stepctx *c)
+{
+	struct wz_xfer_summary *x = NULL;
+
 	struct wz_user_row *rows = calloc(m->n ? m->n : 1, sizeof *rows);
 	struct wz_user_ev *ev;
 	size_t i;
@@ -405,6 +451,14 @@ table_reset(const struct map *m, int only_if_empty)
 		snprintf(rows[i].name, sizeof rows[i].name, "%s", m->u[i].name);
 		rows[i].state = WZ_TODO;
 		rows[i].eta = -1;
+	}
+	if (c != NULL && m->n > 0 && (x = calloc(1, sizeof *x)) != NULL) {
+		x->eta = -1;
+		rows_from_results(c, m, rows, x);
+		if (x->users_total > 0)
+			wz_event_post(WZ_EV_XFER, -2, 0, 0, NULL, x, free);
+		else
+			free(x);
 	}
 	if ((ev = calloc(1, sizeof *ev)) != NULL &&
 	    (ev->rows = malloc((m->n ? m->n : 1) * sizeof *rows)) != NULL) {
@@ -468,7 +522,7 @@ xfer(struct wz_stepctx *c, int verify, struct mx_buf *out, struct mx_err *err)
 	memset(&pg, 0, sizeof pg);
 	pg.m = &m;
 	pthread_mutex_init(&pg.lock, NULL);
-	pg.rows = table_reset(&m, 0);
+	pg.rows = table_reset(&m, 0, NULL);
 	res = calloc(m.n ? m.n : 1, sizeof *res);
 	if (pg.rows == NULL || res == NULL) {
 		free(pg.rows);
@@ -483,6 +537,7 @@ xfer(struct wz_stepctx *c, int verify, struct mx_buf *out, struct mx_err *err)
 	o.progress = on_progress;
 	o.progress_ctx = &pg;
 	memset(&ho, 0, sizeof ho);
+	ho.audit = wz_audit();	/* every worker's commands are logged */
 	failed = mx_transfer_all(mx_plan_get(c->plan, MX_PLAN_OLD),
 	    mx_plan_get(c->plan, MX_PLAN_NEW), &ho, m.u, m.n, JOBS, &o, res,
 	    err);
@@ -538,8 +593,9 @@ xfer_preview(struct wz_stepctx *c, int verify, struct mx_buf *out,
 		    m.u[i].dst);
 	if (m.n > 200)
 		mx_buf_printf(out, _("  ... and %zu more\n"), m.n - 200);
-	/* The table shows the users even before the first run. */
-	free(table_reset(&m, 1));
+	/* The table shows the users even before the first run, with what
+	 * the last pass found when there was one. */
+	free(table_reset(&m, 1, c));
 	map_free(&m);
 	return 0;
 }
@@ -569,6 +625,35 @@ wz_verify_run(struct wz_stepctx *c, struct mx_buf *o, struct mx_err *e)
 }
 
 /* ---- the final report ---- */
+
+/* The steps that were skipped or failed, from the plan's states: a
+ * report says what was not done as plainly as what was. */
+static void
+steps_not_done(struct wz_stepctx *c, struct mx_buf *b)
+{
+	char *text = mx_plan_format(c->plan), *line, *save = NULL;
+	int any = 0;
+
+	if (text == NULL)
+		return;
+	for (line = strtok_r(text, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		const char *eq = strstr(line, " = ");
+
+		if (strncmp(line, "state.", 6) != 0 || eq == NULL ||
+		    line[6] < '1' || line[6] > '5' || line[7] != '.')
+			continue;
+		if (strcmp(eq + 3, "skipped") != 0 && strcmp(eq + 3, "failed") != 0)
+			continue;
+		if (!any++)
+			mx_buf_puts(b, _("\nSteps not done (window.step: state):\n"));
+		mx_buf_printf(b, "  %.*s: %s\n", (int)(eq - line - 6), line + 6,
+		    eq + 3);
+	}
+	if (!any)
+		mx_buf_puts(b, _("\nEvery step of the five windows is done.\n"));
+	free(text);
+}
 
 static void
 report_text(struct wz_stepctx *c, struct mx_buf *b)
@@ -618,6 +703,7 @@ report_text(struct wz_stepctx *c, struct mx_buf *b)
 	mx_buf_printf(b, _("\nTotal: %d user(s), %d verified; %llu message(s), "
 	    "%llu bytes on the old host; %llu message(s), %llu bytes on the "
 	    "new host.\n"), users, verified, sm, sb, dm, db);
+	steps_not_done(c, b);
 	/* Senders retry for up to five days; some caches hold the old MX
 	 * for the old TTL. Keep the relay a week past the live MX. */
 	off = mx_plan_state_time(c->plan, "mx_live_at");

@@ -25,6 +25,12 @@ wz_adapt_init(struct wz_app *app)
 		audit = NULL;
 }
 
+struct mx_audit *
+wz_audit(void)
+{
+	return audit;
+}
+
 void
 wz_adapt_log(const char *path, const char *text)
 {
@@ -78,6 +84,7 @@ wz_host_open(const struct mx_plan *p, int which, struct wz_job *j,
 	struct mx_host_opts o;
 	struct mx_hostkey_info key;
 	struct wz_ask *q;
+	char fp[sizeof key.fingerprint];
 	int r;
 
 	if (*spec == '\0')
@@ -109,7 +116,9 @@ wz_host_open(const struct mx_plan *p, int which, struct wz_job *j,
 	free(q);
 	if (r != 0 || key.changed)
 		return -1;	/* err still says why */
-	o.accept_fingerprint = key.fingerprint;
+	/* Its own copy: mx_host_open fills key again. */
+	snprintf(fp, sizeof fp, "%s", key.fingerprint);
+	o.accept_fingerprint = fp;
 	return mx_host_open(out, spec, &o, &key, err);
 }
 

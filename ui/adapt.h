@@ -19,6 +19,8 @@ struct wz_job;
 /* Open the audit log shared by every host (UI thread, at start). */
 void wz_adapt_init(struct wz_app *app);
 void wz_adapt_fini(void);
+/* The shared audit log, for engine calls that open their own hosts. */
+struct mx_audit *wz_audit(void);
 /* A line of the wizard's own in the audit log (host "wizard"). */
 void wz_adapt_log(const char *path, const char *text);
 

@@ -31,6 +31,12 @@ confirm_draw(void *v, int lines, int cols)
 	w = getmaxx(win);
 	c->h = h - 4;
 	c->total = wz_text_box(win, 1, 2, c->h, w - 4, c->text, c->skip);
+	if (c->skip + c->h < c->total) {
+		wattron(win, wz_attr(WZ_C_WARN));
+		wz_put(win, h - 3, w - 2 - wz_cols(_("(more: PgDn)")),
+		    _("(more: PgDn)"), wz_cols(_("(more: PgDn)")));
+		wattroff(win, wz_attr(WZ_C_WARN));
+	}
 	wattron(win, A_BOLD);
 	wz_put(win, h - 2, 2, _("Run it? y = yes, n or Esc = no; PgUp/PgDn "
 	    "scroll"), w - 4);

@@ -175,6 +175,15 @@ wz_job_join(struct wz_job *j)
 }
 
 void
+wz_jobs_cancel_all(void)
+{
+	struct wz_job *j;
+
+	for (j = jobs; j; j = j->next)
+		j->cancel = 1;
+}
+
+void
 wz_jobs_stop_all(void)
 {
 	struct wz_job *j, *next;
@@ -187,6 +196,17 @@ wz_jobs_stop_all(void)
 		free(j);
 	}
 	jobs = NULL;
+}
+
+int
+wz_jobs_running_steps(void)
+{
+	struct wz_job *j;
+	int n = 0;
+
+	for (j = jobs; j; j = j->next)
+		n += j->win >= 0 && j->step >= 0;
+	return n;
 }
 
 int

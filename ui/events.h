@@ -67,8 +67,12 @@ struct wz_job *wz_job_start(int win, int step, int (*fn)(struct wz_job *),
     void *arg);
 int wz_job_cancelled(const struct wz_job *j);
 void wz_job_join(struct wz_job *j);
+/* Ask every job to stop (they end at their next check). */
+void wz_jobs_cancel_all(void);
 /* Cancel and join every job still running (at quit). */
 void wz_jobs_stop_all(void);
 int wz_jobs_running(void);
+/* Jobs running a window's step (not previews, not the panels' polls). */
+int wz_jobs_running_steps(void);
 
 #endif

@@ -33,7 +33,9 @@ one(WINDOW *w, int y, const char *name, const struct wz_queue_counts *q,
 	for (i = 0; i < 3; i++) {
 		if (q->labels[i][0] == '\0')
 			continue;
-		snprintf(buf, sizeof buf, "%s %ld  ", q->labels[i], v[i]);
+		/* Narrow: labels cut to five letters ("unpre"). */
+		snprintf(buf, sizeof buf, "%.*s %ld  ", cols < 50 ? 5 : 32,
+		    q->labels[i], v[i]);
 		if (v[i] > 0)
 			wattron(w, A_BOLD);
 		x += wz_put(w, y, x, buf, cols - x - 1);

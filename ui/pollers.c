@@ -31,19 +31,6 @@ static struct wz_job *out[NJOBS];
 static time_t last[NJOBS];
 static int stopped;
 
-static struct mx_plan *
-copy_plan(const struct mx_plan *p)
-{
-	struct mx_plan *q = NULL;
-	struct mx_err err;
-	char *t = mx_plan_format(p);
-
-	if (t)
-		mx_plan_parse(&q, t, strlen(t), "plan", &err);
-	free(t);
-	return q;
-}
-
 static int
 round_job(struct wz_job *j)
 {
@@ -86,7 +73,7 @@ start(struct wz_app *app, int kind)
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return;
 	r->kind = kind;
-	if ((r->plan = copy_plan(app->plan)) == NULL) {
+	if ((r->plan = mx_plan_copy(app->plan)) == NULL) {
 		free(r);
 		return;
 	}
@@ -117,6 +104,15 @@ wz_pollers_stop(struct wz_app *app)
 {
 	(void)app;
 	stopped = 1;
+}
+
+void
+wz_pollers_kick(void)
+{
+	int k;
+
+	for (k = 0; k < NJOBS; k++)
+		last[k] = 0;
 }
 
 void

@@ -11,6 +11,8 @@ void wz_pollers_start(struct wz_app *app);
 void wz_pollers_stop(struct wz_app *app);
 /* Once a second: start a round when one is due. */
 void wz_pollers_tick(struct wz_app *app, time_t now);
+/* A step changed something: poll again at the next tick. */
+void wz_pollers_kick(void);
 /* An MX/QUEUE/XFER event: update app->live. */
 void wz_pollers_event(struct wz_app *app, const struct wz_event *ev);
 /* A job ended: 1 when it was a poller's (then it is joined here). */

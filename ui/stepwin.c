@@ -44,19 +44,6 @@ struct runarg {
 	int rc;
 };
 
-static struct mx_plan *
-plan_copy(const struct mx_plan *p)
-{
-	struct mx_plan *q = NULL;
-	struct mx_err err;
-	char *text = mx_plan_format(p);
-
-	if (text != NULL)
-		mx_plan_parse(&q, text, strlen(text), "plan", &err);
-	free(text);
-	return q;
-}
-
 void
 wz_ctx_state(struct wz_stepctx *c, const char *name, const char *value)
 {
@@ -268,7 +255,7 @@ runarg_new(struct wz_stepwin *sw, int step, int preview_only)
 
 	if (ra == NULL)
 		return NULL;
-	ra->ctx.plan = plan_copy(sw->app->plan);
+	ra->ctx.plan = mx_plan_copy(sw->app->plan);
 	if (ra->ctx.plan == NULL) {
 		free(ra);
 		return NULL;
@@ -289,7 +276,9 @@ preview_job(struct wz_job *j)
 	const struct wz_stepwin *sw = ra->sw;
 	int i, n = sw->n;
 
-	ra->ctx.job = j;
+	/* No job in the context: a preview never asks (password, host
+	 * key); only a step the user runs does. */
+	ra->ctx.job = NULL;
 	for (i = 0; i < n && !wz_job_cancelled(j); i++) {
 		struct mx_buf out = MX_BUF_INIT;
 		struct mx_err err;
@@ -315,6 +304,8 @@ wz_stepwin_refresh(struct wz_stepwin *sw)
 {
 	struct runarg *ra;
 
+	if (sw->app->quit)
+		return;
 	if (sw->previewing) {
 		sw->preview_again = 1;
 		return;
@@ -390,7 +381,7 @@ start_next(struct wz_stepwin *sw)
 {
 	int i;
 
-	if (sw->nqueue == 0 || sw->running >= 0)
+	if (sw->nqueue == 0 || sw->running >= 0 || sw->app->quit)
 		return;
 	i = sw->queue[0];
 	memmove(sw->queue, sw->queue + 1, (size_t)(sw->nqueue - 1) *

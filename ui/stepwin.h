@@ -20,7 +20,7 @@
  * record plan state changes that the UI thread applies when the step
  * ends. */
 struct wz_stepctx {
-	struct wz_job *job;
+	struct wz_job *job;	/* NULL while building a preview */
 	struct mx_plan *plan;
 	struct wz_app *app;	/* only for wz_log() and read-only paths */
 	int win, step;

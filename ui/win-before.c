@@ -36,6 +36,7 @@ countdown(struct wz_stepwin *sw, WINDOW *w, int y, int h, int width)
 {
 	struct wz_app *app = wz_stepwin_app(sw);
 	time_t at = mx_plan_state_time(app->plan, "ttl_lowered_at");
+	time_t seen = mx_plan_state_time(app->plan, "ttl_seen_at");
 	time_t old = mx_plan_state_time(app->plan, "old_ttl");
 	time_t now = time(NULL), safe;
 	char buf[256], dur[64], when[64];
@@ -49,7 +50,8 @@ countdown(struct wz_stepwin *sw, WINDOW *w, int y, int h, int width)
 		wattroff(w, wz_attr(WZ_C_WARN));
 		return 1;
 	}
-	safe = at + old;
+	/* The old TTL counts from when every server showed the new one. */
+	safe = (seen > at ? seen : at) + old;
 	gmtime_r(&safe, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
 	if (safe > now) {

@@ -97,7 +97,9 @@ const struct wz_screen_ops wz_win_forward = {
 	    "authoritative server, watches the old queues drain, runs a last "
 	    "catch-up pass of the mailboxes, and writes the final report: "
 	    "what moved, the verification figures, and when the old host can "
-	    "be switched off."),
+	    "be switched off.\n"
+	    "In the demo no MTA runs: nothing greets on the live address and "
+	    "nothing delivers the old queue. Skip those two steps (s)."),
 	.init = fwd_init,
 	.draw = fwd_draw,
 	.key = fwd_key,

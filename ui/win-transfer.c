@@ -74,8 +74,8 @@ xfer_key(void *st, enum wz_action a, int ch)
 	struct xfer_win *x = st;
 
 	/* The table takes the paging and sorting keys. */
-	if (a == WZ_A_PGUP || a == WZ_A_PGDN || a == WZ_A_SORT ||
-	    a == WZ_A_REVERSE)
+	if (a == WZ_A_PGUP || a == WZ_A_PGDN || a == WZ_A_HOME ||
+	    a == WZ_A_END || a == WZ_A_SORT || a == WZ_A_REVERSE)
 		return wz_usertable_key(x->table, a);
 	return wz_stepwin_key(x->sw, a, ch);
 }
@@ -118,8 +118,8 @@ const struct wz_screen_ops wz_win_transfer = {
 	    "marked done. Running the step again copies only what is new: "
 	    "the same window serves every catch-up pass. Nothing is ever "
 	    "deleted on the old host.\n"
-	    "The table: PgUp/PgDn scroll, o sorts by the next column, r "
-	    "reverses."),
+	    "The table: PgUp/PgDn/Home/End scroll, o sorts by the next "
+	    "column, r reverses."),
 	.init = xfer_init,
 	.draw = xfer_draw,
 	.key = xfer_key,

@@ -310,7 +310,7 @@ draw_status(WINDOW *w)
 		wattron(w, wz_attr(W.app.status_err ? WZ_C_ERR : WZ_C_OK));
 		wz_put(w, 0, 1, W.app.status, getmaxx(w) - 2);
 		wattroff(w, wz_attr(W.app.status_err ? WZ_C_ERR : WZ_C_OK));
-	} else if (wz_jobs_running() > 0) {
+	} else if (wz_jobs_running_steps() > 0) {
 		wattron(w, wz_attr(WZ_C_RUN));
 		wz_put(w, 0, 1, _("Working..."), getmaxx(w) - 2);
 		wattroff(w, wz_attr(WZ_C_RUN));
@@ -381,6 +381,8 @@ dispatch(struct wz_event *ev)
 		if (W.st[i] && screens[i]->event)
 			screens[i]->event(W.st[i], ev);
 	if (ev->type == WZ_EV_JOB_END) {
+		if (ev->win >= 0 && ev->step >= 0)
+			wz_pollers_kick();	/* show what the step changed */
 		if (!wz_pollers_job_end(&W.app, ev->data))
 			wz_job_join(ev->data);
 		ev->data = NULL;
@@ -429,7 +431,7 @@ frame_key(int ch)
 		return;
 	switch (a) {
 	case WZ_A_QUIT:
-		if (wz_jobs_running() > wz_pollers_count())
+		if (wz_jobs_running_steps() > 0)
 			wz_confirm_open(&W.app, _("Quit?"), _("A step is still "
 			    "running. Quitting stops it; the next start resumes "
 			    "from what the plan and the journal recorded."),
@@ -486,6 +488,16 @@ handle_keys(void)
 /* ---- start and stop ---- */
 
 static struct sigaction old_winch;
+static volatile sig_atomic_t got_signal;
+
+/* INT, TERM, HUP: leave through the normal way out, so the terminal is
+ * restored and the workers are stopped and joined. */
+static void
+on_quit_signal(int sig)
+{
+	got_signal = sig;
+	wz_events_wake();
+}
 
 static void
 on_winch(int sig)
@@ -632,6 +644,10 @@ screen_start(void)
 	sa.sa_handler = on_winch;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGWINCH, &sa, &old_winch);
+	sa.sa_handler = on_quit_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	layout_make(&W.lay);
 }
 
@@ -664,6 +680,10 @@ loop(void)
 		pfd[0].revents = pfd[1].revents = 0;
 		if (poll(pfd, 2, ms_to_tick()) == -1 && errno != EINTR)
 			break;
+		if (got_signal) {
+			wz_log(&W.app, "signal %d: quitting", (int)got_signal);
+			break;
+		}
 		if (pfd[1].revents & POLLIN)
 			take_events();
 		handle_keys();	/* also picks up KEY_RESIZE after EINTR */
@@ -703,12 +723,24 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 		W.st[i] = screens[i]->init(&W.app);
 	wz_adapt_init(&W.app);
 	wz_pollers_start(&W.app);
+	if (mx_plan_complete(W.app.plan, &(struct mx_err){ 0 }) == -1)
+		wz_form_open(&W.app);	/* a first start: the plan first */
 	W.dirty = 1;
 	loop();
+	W.app.quit = 1;
 	wz_pollers_stop(&W.app);
 	while (W.modal)		/* answers a prompt a worker waits on */
 		modal_pop();
-	wz_events_shutdown();	/* cancels and joins every worker */
+	/* Let the workers end and hand back what they hold (bounded: 30 s;
+	 * then the rest is joined as it is). */
+	wz_jobs_cancel_all();
+	for (i = 0; i < 300 && wz_jobs_running() > 0; i++) {
+		struct pollfd p = { wz_events_fd(), POLLIN, 0 };
+
+		poll(&p, 1, 100);
+		take_events();
+	}
+	wz_events_shutdown();	/* joins whatever is left */
 	wz_adapt_fini();
 	for (i = 0; i < WZ_NWIN; i++)
 		if (W.st[i])
@@ -717,5 +749,5 @@ mx_wizard_main(const struct mx_wizard_opts *o)
 	endwin();
 	wz_log(&W.app, "quit");
 	app_free();
-	return 0;
+	return got_signal ? 128 + got_signal : 0;
 }

@@ -9,7 +9,9 @@ struct mx_wizard_opts {
 };
 
 /* Run the wizard on the terminal. Returns the process exit status: 0, 1
- * when the plan or the lab could not be set up, 2 without a terminal. */
+ * when the plan or the lab could not be set up, 2 without a terminal,
+ * 128+N after signal N (INT, TERM, HUP: the terminal is restored and the
+ * workers stopped first). */
 int mx_wizard_main(const struct mx_wizard_opts *o);
 
 #endif

@@ -8,16 +8,16 @@
 ui_start 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen -- --demo-dir "$UI_DEMO"
 ui_expect 'Window 1 of 5: Before' "window 1 opens first"
 for t in '1 Before' '2 Accounts' '3 Dead-MX cutover' '4 Transfer' '5 Forwarding'; do
-	like "$screen" "$t" "the step bar names '$t'"
+	ui_expect "$t" "the step bar names '$t'"
 done
 ui_expect 'MX poll' "the MX poll panel is shown"
-like "$screen" 'Queues' "the queue panel is shown"
-like "$screen" 'Transfer ─|─ Transfer' "the transfer panel is shown"
+ui_expect 'Queues' "the queue panel is shown"
+ui_expect 'Transfer ─|─ Transfer' "the transfer panel is shown"
 ui_expect 'example\.com\. +[0-9]+ IN MX 10 mail\.example\.com\.' \
     "the MX panel shows the zone's MX dig-style with its TTL"
 ui_expect 'old: queue 2' "the queue panel counts the old host's qmail queue"
 ui_expect 'new: queue 0' "the queue panel counts the new host's queue"
-like "$screen" 'F1 help' "the footer lists the keys"
+ui_expect 'F1 help' "the footer lists the keys"
 
 n=1
 for w in 'Accounts' 'Dead-MX cutover' 'Transfer' 'Forwarding'; do
@@ -36,7 +36,7 @@ ui_keys 1
 
 ui_keys F1
 ui_expect 'Help: Before' "F1 opens the help of the window"
-like "$screen" 'authoritative' "the help explains the step"
+ui_expect 'authoritative' "the help explains the step"
 ui_keys Escape
 ui_wait 'Window 1 of 5' && ui_keys 4 '?'
 ui_expect 'Help: Transfer' "? opens the help of window 4"
@@ -46,13 +46,13 @@ unlike "$screen" 'MXMOVE-EXIT' "the wizard still runs"
 
 ui_keys l
 ui_expect '─ Log ' "l opens the log"
-like "$screen" 'wizard.*start demo' "the log shows the audit log's lines"
+ui_expect 'wizard.*start demo' "the log shows the audit log's lines"
 ui_keys Escape
 
 # The plan form: a bad address is refused, the file keeps the old one.
 ui_keys p
 ui_expect 'The plan' "p opens the plan form"
-like "$screen" 'dead_ip +127\.0\.0\.9' "the form shows the plan's values"
+ui_expect 'dead_ip +127\.0\.0\.9' "the form shows the plan's values"
 ui_keys Down Down Down Down Enter C-u '300.1.1.1' Enter
 ui_expect "dead_ip: '300\.1\.1\.1' is not an IP address" \
     "a bad dead_ip is refused with a message"
@@ -69,9 +69,12 @@ ui_keys 1
 ui_resize 200 60
 ui_expect 'example\.com\. +[0-9]+ +IN +MX +10 mail\.example\.com\. +serial [0-9]+' \
     "at 200x60 the MX panel has room for the serial and age"
-lines=$(printf '%s\n' "$screen" | wc -l)
-is "$lines" 60 "the screen is 60 lines"
-like "$screen" 'Earliest safe cutover' "the body is whole at 200x60"
+i=0
+while ! ui_screen | sed -n 60p | grep -q 'F1 help' && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+like "$(ui_screen | sed -n 60p)" 'F1 help' "at 200x60 the footer is on line 60"
+ui_expect 'Earliest safe cutover' "the body is whole at 200x60"
 ui_resize 80 24
 ui_wait 'Window 1 of 5' 10
 ui_expect '^ +1 Before +2 Accounts' "back at 80x24 the step bar is redrawn"
@@ -90,7 +93,10 @@ tmux -S "$UI_SOCK" kill-server 2>/dev/null
 ui_start 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- --demo-dir "$UI_DEMO"
 ui_keys p
 ui_expect 'dead_ip +127\.0\.0\.19' "the next start resumes the saved plan"
-ui_keys Escape q
-ui_expect 'MXMOVE-EXIT=0' "quit again"
+ui_keys Escape
+ui_wait 'Window 1 of 5'
+ui_keys C-c
+ui_expect 'MXMOVE-EXIT=130' "Ctrl-C quits with 130, through the normal way out"
+ui_expect '^MXMOVE-EXIT=130' "and the terminal is restored (the shell writes at column 0)"
 
 done_testing

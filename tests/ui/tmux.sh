@@ -4,12 +4,16 @@
 command -v tmux >/dev/null || skip_all "tmux is not installed"
 
 UI_TMP=$(mktemp -d /tmp/mxui.XXXXXX) || bail "mktemp"
-UI_SOCK=$UI_TMP/tmux.sock
+UI_N=0
+UI_SOCK=$UI_TMP/tmux0.sock
 UI_DEMO=$UI_TMP/demo
 export XDG_STATE_HOME=$UI_TMP/state HOME=$UI_TMP
 
 ui_cleanup() {
-	tmux -S "$UI_SOCK" kill-server 2>/dev/null
+	local s
+	for s in "$UI_TMP"/tmux*.sock; do
+		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+	done
 	rm -rf "$UI_TMP"
 }
 trap ui_cleanup EXIT
@@ -19,6 +23,8 @@ trap ui_cleanup EXIT
 ui_start() {
 	local cols=$1 lines=$2 envs=()
 	shift 2
+	UI_N=$((UI_N + 1))		# a server of its own each time
+	UI_SOCK=$UI_TMP/tmux$UI_N.sock
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
 	local cmd

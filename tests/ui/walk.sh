@@ -21,7 +21,7 @@ zone_before=$(cat "$zone")
 # Window 1: check all, preview, confirm.
 ui_keys a Enter
 ui_expect 'Run these steps\?' "Enter asks before running anything"
-like "$screen" '== Check the old host' "the confirmation lists the steps"
+ui_expect '== Check the old host' "the confirmation lists the steps"
 ui_page_to 'update delete example\.com\. MX' \
     "the DNS update is previewed before it is made"
 is "$(cat "$zone")" "$zone_before" "nothing changed before the confirmation"
@@ -72,7 +72,7 @@ wait_state 3.wait-ttl done 60
 ui_keys Tab
 ui_expect 'Window 4 of 5: Transfer'
 ui_expect 'alice +to do' "the per-user table lists the users"
-like "$screen" '1-[0-9]+/6' "the table says it shows part of 6 users"
+ui_expect '1-[0-9]+/6' "the table says it shows part of 6 users"
 ui_keys a Enter
 ui_expect 'Run these steps\?'
 ui_page_to 'carol: /var/spool/mail/carol -> /home/carol/Maildir' \

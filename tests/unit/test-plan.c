@@ -109,6 +109,13 @@ main(void)
 	a = mx_plan_format(p);
 	b = q ? mx_plan_format(q) : NULL;
 	is_str(b, a, "the plan survives a save and a load");
+	free(b);
+	mx_plan_free(q);
+	q = mx_plan_copy(p);
+	b = q ? mx_plan_format(q) : NULL;
+	is_str(b, a, "a copy holds the same settings and states");
+	ok(q != NULL && q->state != p->state && q->val[0] != p->val[0],
+	    "and shares no memory with the original");
 	free(a);
 	free(b);
 	mx_plan_free(q);
