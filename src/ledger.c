@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "host.h"
 #include "i18n.h"
 #include "ledger.h"
 #include "listing.h"
@@ -130,6 +131,12 @@ mx_ledger_compare(struct mx_host *src, const char *sdir, struct mx_host *dst,
 	if (mx_listing_read(src, sdir, &a, err) == -1 ||
 	    mx_listing_read(dst, ddir, &b, err) == -1)
 		goto out;
+	if (a.is_file || b.is_file) {
+		mx_err_set(err, MX_E_USAGE, _("%s: %s is a file, not a Maildir "
+		    "(an mbox? convert it first)"), mx_host_name(a.is_file ? src : dst),
+		    a.is_file ? sdir : ddir);
+		goto out;
+	}
 	if (digests && (digest_all(src, sdir, &a, err) == -1 ||
 	    digest_all(dst, ddir, &b, err) == -1))
 		goto out;

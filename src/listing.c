@@ -41,8 +41,8 @@ mx_listing_init(struct mx_listing *l, struct mx_err *err)
 
 /* Split a relative path into folder, sub and name; the key goes to key.
  * Returns 0 for a message path, -1 otherwise. */
-static int
-msg_path(const char *path, char *key, size_t klen, char *folder, size_t flen,
+int
+mx_listing_msg_path(const char *path, char *key, size_t klen, char *folder, size_t flen,
     const char **name)
 {
 	const char *s1, *s2, *sub;
@@ -80,7 +80,7 @@ mx_listing_add(struct mx_listing *l, const char *path, uint64_t size, int64_t mt
 	struct mx_msgrec *r;
 	int a;
 
-	if (msg_path(path, key, sizeof key, folder, sizeof folder, &name) == -1)
+	if (mx_listing_msg_path(path, key, sizeof key, folder, sizeof folder, &name) == -1)
 		return 0;
 	if (mx_nameset_has(l->idx, key, NULL))
 		return 0;	/* in new/ and cur/ at once: counted once */
@@ -127,25 +127,24 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 {
 	struct mx_buf cmd = MX_BUF_INIT, acc = MX_BUF_INIT, eo = MX_BUF_INIT;
 	struct mx_stream *s = NULL;
-	struct mx_stat st;
 	char *hp = NULL, buf[XBUF], *p, *z, *sp1, *sp2;
 	ssize_t n;
 	size_t used;
 	int status = -1, rc = -1;
 
-	if (mx_host_stat(h, dir, &st, err) == -1)
-		return -1;
-	if (!st.exists)
-		return 0;
-	if (!st.is_dir)
-		return mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
-		    mx_host_name(h), dir);
+	/* One round trip: what is there (a Maildir, an mbox file, nothing),
+	 * whether @attachments and maildirsize exist, and the messages. */
 	hp = mx_host_path(h, dir);
-	mx_buf_puts(&cmd, "cd ");
+	mx_buf_puts(&cmd, "d=");
 	mx_shell_quote(&cmd, hp ? hp : dir);
-	mx_buf_puts(&cmd, " && find . -mindepth 2 -maxdepth 3 -type f \\( "
-	    "-path './new/*' -o -path './cur/*' -o -path './.*/new/*' -o "
-	    "-path './.*/cur/*' \\) -printf '%s %T@ %P\\0'");
+	mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then "
+	    "if [ -d \"$d/../@attachments\" ]; then printf '0 0 @attachments\\0'; fi; "
+	    "if [ -f \"$d/maildirsize\" ]; then printf '0 0 maildirsize\\0'; fi; "
+	    "cd \"$d\" && find . -mindepth 2 "
+	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
+	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
+	    "'%s %T@ %P\\0'; elif [ -f \"$d\" ]; then exit 4; "
+	    "elif [ -e \"$d\" ]; then exit 3; else exit 5; fi");
 	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 		goto out;
 	for (;;) {
@@ -163,7 +162,11 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
 			sp1 = strchr(p, ' ');
 			sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-			if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
+			if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
+				l->has_attachments = 1;
+			else if (sp2 != NULL && strcmp(sp2 + 1, "maildirsize") == 0)
+				l->has_quota = 1;
+			else if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
 			    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
 			    err) == -1)
 				goto out;
@@ -178,6 +181,17 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 		goto out;
 	}
 	s = NULL;
+	if (status == 4 || status == 5) {
+		l->is_file = status == 4;
+		l->missing = status == 5;
+		rc = 0;
+		goto out;
+	}
+	if (status == 3) {
+		mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
+		    mx_host_name(h), dir);
+		goto out;
+	}
 	if (status != 0) {
 		mx_err_set(err, MX_E_REMOTE, _("%s: listing %s failed: %s"),
 		    mx_host_name(h), dir, eo.data ? eo.data : "");

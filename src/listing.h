@@ -30,6 +30,10 @@ struct mx_listing {
 	size_t n, cap;
 	struct mx_nameset *idx;	/* key -> index into v */
 	uint64_t bytes;
+	int missing;		/* the directory does not exist */
+	int is_file;		/* a regular file there: an mbox */
+	int has_attachments;	/* ../@attachments exists (Plesk) */
+	int has_quota;		/* maildirsize exists */
 };
 
 void mx_listing_free(struct mx_listing *l);
@@ -39,6 +43,10 @@ int mx_listing_init(struct mx_listing *l, struct mx_err *err);
 int mx_listing_add(struct mx_listing *l, const char *path, uint64_t size,
     int64_t mtime, struct mx_err *err);
 struct mx_msgrec *mx_listing_get(const struct mx_listing *l, const char *key);
+/* Split a path relative to the Maildir into its key (FOLDER/UNIQUE),
+ * folder and name. Returns 0 for a message path, -1 otherwise. */
+int mx_listing_msg_path(const char *path, char *key, size_t klen,
+    char *folder, size_t flen, const char **name);
 /* List the Maildir dir on h (a missing dir: an empty listing). */
 int mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
     struct mx_err *err);

@@ -20,6 +20,7 @@
 
 #include "i18n.h"
 #include "journal.h"
+#include "listing.h"
 #include "maildir.h"
 #include "quote.h"
 #include "transfer.h"
@@ -53,130 +54,6 @@ mx_xfer_result_free(struct mx_xfer_result *r)
 
 /* Listings ------------------------------------------------------------ */
 
-struct rec {
-	char *key;		/* FOLDER/UNIQUE */
-	char *path;		/* relative: "cur/NAME" or ".F/new/NAME" */
-	uint64_t size;
-	int64_t mtime;
-	char digest[65];	/* "" until known */
-};
-
-struct listing {
-	struct rec *v;
-	size_t n, cap;
-	struct mx_nameset *idx;	/* key -> index into v */
-	uint64_t bytes;
-	int missing;		/* the directory does not exist */
-	int is_file;		/* a regular file there: an mbox */
-	int has_attachments;	/* ../@attachments exists (Plesk) */
-	int has_quota;		/* maildirsize exists */
-};
-
-static void
-listing_free(struct listing *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].path);
-	}
-	free(l->v);
-	mx_nameset_free(l->idx);
-	memset(l, 0, sizeof *l);
-}
-
-static int
-listing_init(struct listing *l, struct mx_err *err)
-{
-	memset(l, 0, sizeof *l);
-	l->idx = mx_nameset_new();
-	if (l->idx == NULL)
-		return mx_err_errno(err, ENOMEM, "malloc");
-	return 0;
-}
-
-/* Split a relative path into folder, sub and name; the key goes to key.
- * Returns 0 for a message path, -1 otherwise. */
-static int
-msg_path(const char *path, char *key, size_t klen, char *folder, size_t flen,
-    const char **name)
-{
-	const char *s1, *s2, *sub;
-	size_t fl = 0;
-
-	s1 = strchr(path, '/');
-	if (s1 == NULL)
-		return -1;
-	s2 = strchr(s1 + 1, '/');
-	if (s2 == NULL) {		/* sub/NAME */
-		sub = path;
-		*name = s1 + 1;
-	} else {			/* .F/sub/NAME */
-		if (strchr(s2 + 1, '/') != NULL || path[0] != '.')
-			return -1;
-		fl = (size_t)(s1 - path);
-		if (fl + 1 > flen || fl < 2 || (fl == 2 && path[1] == '.'))
-			return -1;
-		sub = s1 + 1;
-		*name = s2 + 1;
-	}
-	if (strncmp(sub, "new/", 4) != 0 && strncmp(sub, "cur/", 4) != 0)
-		return -1;
-	memcpy(folder, path, fl);
-	folder[fl] = '\0';
-	return mx_maildir_key(key, klen, folder, *name);
-}
-
-static int
-listing_add(struct listing *l, const char *path, uint64_t size, int64_t mtime,
-    struct mx_err *err)
-{
-	char key[PATH_MAX], folder[PATH_MAX];
-	const char *name;
-	struct rec *r;
-	int a;
-
-	if (msg_path(path, key, sizeof key, folder, sizeof folder, &name) == -1)
-		return 0;
-	if (mx_nameset_has(l->idx, key, NULL))
-		return 0;	/* in new/ and cur/ at once: counted once */
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct rec *v = realloc(l->v, cap * sizeof *v);
-
-		if (v == NULL)
-			return mx_err_errno(err, ENOMEM, "malloc");
-		l->v = v;
-		l->cap = cap;
-	}
-	r = &l->v[l->n];
-	memset(r, 0, sizeof *r);
-	r->key = strdup(key);
-	r->path = strdup(path);
-	r->size = size;
-	r->mtime = mtime;
-	a = mx_nameset_add(l->idx, key, (uint64_t)l->n);
-	if (r->key == NULL || r->path == NULL || a == -1) {
-		free(r->key);
-		free(r->path);
-		return mx_err_errno(err, ENOMEM, "malloc");
-	}
-	l->n++;
-	l->bytes += size;
-	return 0;
-}
-
-static struct rec *
-listing_get(const struct listing *l, const char *key)
-{
-	uint64_t i;
-
-	if (!mx_nameset_has(l->idx, key, &i))
-		return NULL;
-	return &l->v[i];
-}
-
 /* Run a shell script on a host; a non-zero status is an error carrying
  * the script's stderr. out may be NULL. */
 static int
@@ -198,162 +75,6 @@ run_script(struct mx_host *h, const char *script, struct mx_buf *out,
 	}
 	mx_buf_free(&eo);
 	return 0;
-}
-
-/* List the messages of the Maildir dir on h (missing: empty listing). */
-static int
-list_tree(struct mx_host *h, const char *dir, struct listing *l,
-    struct mx_err *err)
-{
-	struct mx_buf cmd = MX_BUF_INIT, acc = MX_BUF_INIT, eo = MX_BUF_INIT;
-	struct mx_stream *s = NULL;
-	char *hp = NULL, buf[XBUF], *p, *z, *sp1, *sp2;
-	ssize_t n;
-	size_t used;
-	int status = -1, rc = -1;
-
-	/* One round trip: what is there (a Maildir, an mbox file, nothing),
-	 * whether @attachments and maildirsize exist, and the messages. */
-	hp = mx_host_path(h, dir);
-	mx_buf_puts(&cmd, "d=");
-	mx_shell_quote(&cmd, hp ? hp : dir);
-	mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then "
-	    "if [ -d \"$d/../@attachments\" ]; then printf '0 0 @attachments\\0'; fi; "
-	    "if [ -f \"$d/maildirsize\" ]; then printf '0 0 maildirsize\\0'; fi; "
-	    "cd \"$d\" && find . -mindepth 2 "
-	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
-	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
-	    "'%s %T@ %P\\0'; elif [ -f \"$d\" ]; then exit 4; "
-	    "elif [ -e \"$d\" ]; then exit 3; else exit 5; fi");
-	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
-		goto out;
-	for (;;) {
-		n = mx_stream_read(s, buf, sizeof buf, err);
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (mx_buf_append(&acc, buf, (size_t)n) == -1) {
-			mx_err_errno(err, ENOMEM, "malloc");
-			goto out;
-		}
-		used = 0;
-		p = acc.data;
-		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
-			sp1 = strchr(p, ' ');
-			sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-			if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
-				l->has_attachments = 1;
-			else if (sp2 != NULL && strcmp(sp2 + 1, "maildirsize") == 0)
-				l->has_quota = 1;
-			else if (sp2 != NULL && listing_add(l, sp2 + 1,
-			    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
-			    err) == -1)
-				goto out;
-			used += (size_t)(z - p) + 1;
-			p = z + 1;
-		}
-		memmove(acc.data, acc.data + used, acc.len - used);
-		acc.len -= used;
-	}
-	if (mx_stream_close(s, &status, &eo, err) == -1) {
-		s = NULL;
-		goto out;
-	}
-	s = NULL;
-	if (status == 4 || status == 5) {
-		l->is_file = status == 4;
-		l->missing = status == 5;
-		rc = 0;
-		goto out;
-	}
-	if (status == 3) {
-		mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
-		    mx_host_name(h), dir);
-		goto out;
-	}
-	if (status != 0) {
-		mx_err_set(err, MX_E_REMOTE, _("%s: listing %s failed: %s"),
-		    mx_host_name(h), dir, eo.data ? eo.data : "");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (s != NULL)
-		mx_stream_close(s, NULL, NULL, NULL);
-	mx_buf_free(&cmd);
-	mx_buf_free(&acc);
-	mx_buf_free(&eo);
-	free(hp);
-	return rc;
-}
-
-/* SHA-256 of files (relative to dir) on h, in chunks of command lines:
- * fills rec->digest for each of recs[0..n). */
-static int
-digest_files(struct mx_host *h, const char *dir, struct rec **recs, size_t n,
-    struct mx_err *err)
-{
-	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT;
-	struct mx_nameset *idx = NULL;
-	char *hp = mx_host_path(h, dir), *line, *nl;
-	size_t i = 0, start;
-	uint64_t k;
-	int rc = -1;
-
-	while (i < n) {
-		mx_buf_reset(&cmd);
-		mx_buf_reset(&out);
-		mx_nameset_free(idx);
-		idx = mx_nameset_new();
-		if (idx == NULL)
-			goto nomem;
-		mx_buf_puts(&cmd, "cd ");
-		mx_shell_quote(&cmd, hp ? hp : dir);
-		mx_buf_puts(&cmd, " && sha256sum --");
-		start = i;
-		while (i < n && (i == start || cmd.len < CHUNK_ARGS)) {
-			mx_buf_puts(&cmd, " ");
-			if (mx_shell_quote(&cmd, recs[i]->path) == -1 ||
-			    mx_nameset_add(idx, recs[i]->path, (uint64_t)i) == -1)
-				goto nomem;
-			i++;
-		}
-		/* A file gone meanwhile gives status 1: the others still
-		 * count, the missing one keeps an empty digest. */
-		{
-			struct mx_buf eo = MX_BUF_INIT;
-			int st;
-
-			if (mx_host_run_sh(h, cmd.data, NULL, 0, &out, &eo, &st,
-			    err) == -1) {
-				mx_buf_free(&eo);
-				goto out;
-			}
-			mx_buf_free(&eo);
-		}
-		for (line = out.data; line != NULL && *line != '\0'; line = nl) {
-			nl = strchr(line, '\n');
-			if (nl != NULL)
-				*nl++ = '\0';
-			if (strlen(line) < 67 || line[64] != ' ')
-				continue;
-			if (mx_nameset_has(idx, line + 66, &k)) {
-				memcpy(recs[k]->digest, line, 64);
-				recs[k]->digest[64] = '\0';
-			}
-		}
-	}
-	rc = 0;
-	goto out;
-nomem:
-	mx_err_errno(err, ENOMEM, "malloc");
-out:
-	mx_nameset_free(idx);
-	mx_buf_free(&cmd);
-	mx_buf_free(&out);
-	free(hp);
-	return rc;
 }
 
 /* Progress ------------------------------------------------------------- */
@@ -681,7 +402,7 @@ struct job {
 	const struct mx_xfer_user *u;
 	const struct mx_xfer_opts *o;
 	struct mx_xfer_result *r;
-	struct listing src, dst;
+	struct mx_listing src, dst;
 	struct mx_nameset *want;	/* keys to copy */
 	struct mx_nameset *done;	/* keys copied in this pass */
 	size_t *copied;			/* src indexes copied in this pass */
@@ -758,7 +479,7 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 	}
 	if (snprintf(path, plen, "%s", p) >= (int)plen)
 		return 0;
-	if (msg_path(path, key, klen, folder, sizeof folder, name) == -1)
+	if (mx_listing_msg_path(path, key, klen, folder, sizeof folder, name) == -1)
 		return 0;
 	/* Once per unique name, even when new/ and cur/ both hold it (a
 	 * client moved it while tar ran). */
@@ -767,7 +488,7 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 	if (mx_nameset_has(j->want, key, NULL))
 		return 1;
 	/* Arrived after the listing and not on the target: take it too. */
-	if (listing_get(&j->src, key) == NULL && listing_get(&j->dst, key) == NULL)
+	if (mx_listing_get(&j->src, key) == NULL && mx_listing_get(&j->dst, key) == NULL)
 		return 1;
 	return 0;
 }
@@ -781,7 +502,7 @@ copy_entry(struct job *j, struct archive *a, struct archive_entry *e,
 	char buf[XBUF];
 	la_ssize_t n;
 	uint64_t size = (uint64_t)archive_entry_size(e), got = 0;
-	struct rec *r;
+	struct mx_msgrec *r;
 
 	if (sink_begin(&j->sink, path, name, size,
 	    (int64_t)archive_entry_mtime(e), err) == -1)
@@ -807,12 +528,12 @@ copy_entry(struct job *j, struct archive *a, struct archive_entry *e,
 		return 0;
 	}
 	/* Remember what was copied, with its digest, for verification. */
-	r = listing_get(&j->src, key);
+	r = mx_listing_get(&j->src, key);
 	if (r == NULL) {
-		if (listing_add(&j->src, path, got, (int64_t)archive_entry_mtime(e),
+		if (mx_listing_add(&j->src, path, got, (int64_t)archive_entry_mtime(e),
 		    err) == -1)
 			return -1;
-		r = listing_get(&j->src, key);
+		r = mx_listing_get(&j->src, key);
 		if (r == NULL)
 			return 0;
 	}
@@ -980,7 +701,7 @@ prepare_target(struct job *j, struct mx_err *err)
 		mk_dir(&sc, j->sink.hdst, "", subs[d]);
 	for (i = 0; i < j->src.n; i++) {
 		if (!mx_nameset_has(j->want, j->src.v[i].key, NULL) ||
-		    msg_path(j->src.v[i].path, key, sizeof key, folder,
+		    mx_listing_msg_path(j->src.v[i].path, key, sizeof key, folder,
 		    sizeof folder, &name) == -1 || folder[0] == '\0' ||
 		    mx_nameset_add(seen, folder, 0) != 1)
 			continue;
@@ -1070,19 +791,19 @@ out:
 static int
 verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 {
-	struct listing s2, d2, *S = &j->src, *D = &j->dst;
-	struct rec **sv = NULL, **dv = NULL, *s, *d;
+	struct mx_listing s2, d2, *S = &j->src, *D = &j->dst;
+	struct mx_msgrec **sv = NULL, **dv = NULL, *s, *d;
 	size_t i, n = 0;
 	int rc = -1;
 
 	memset(&s2, 0, sizeof s2);
 	memset(&d2, 0, sizeof d2);
 	if (relist) {
-		if (listing_init(&s2, err) == -1 || listing_init(&d2, err) == -1)
+		if (mx_listing_init(&s2, err) == -1 || mx_listing_init(&d2, err) == -1)
 			goto out;
 		/* The source's set is the one listed at the start (plus what
 		 * arrived in the stream); the target is looked at again. */
-		if (list_tree(j->to, j->u->dst, &d2, err) == -1)
+		if (mx_listing_read(j->to, j->u->dst, &d2, err) == -1)
 			goto out;
 		D = &d2;
 	}
@@ -1098,7 +819,7 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	}
 	for (i = 0; i < S->n; i++) {
 		s = &S->v[i];
-		d = listing_get(D, s->key);
+		d = mx_listing_get(D, s->key);
 		if (d == NULL) {
 			report(j, _("missing on the target: %s"), s->path);
 			j->r->mismatched++;
@@ -1120,16 +841,16 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 		/* Messages copied in this pass: the stream's digest. */
 		for (i = 0; i < j->ncopied; i++) {
 			s = &j->src.v[j->copied[i]];
-			d = listing_get(D, s->key);
+			d = mx_listing_get(D, s->key);
 			if (d == NULL || d->size != s->size)
 				continue;	/* reported above or gone */
 			sv[n] = s;
 			dv[n++] = d;
 		}
-	} else if (digest_files(j->from, j->u->src, sv, n, err) == -1) {
+	} else if (mx_listing_digest(j->from, j->u->src, sv, n, err) == -1) {
 		goto out;
 	}
-	if (digest_files(j->to, j->u->dst, dv, n, err) == -1)
+	if (mx_listing_digest(j->to, j->u->dst, dv, n, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (sv[i]->digest[0] == '\0' ||
@@ -1140,7 +861,7 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	j->r->verified = j->r->mismatched == 0;
 	if (relist) {
 		/* The target listing after the pass, for maildirsize. */
-		listing_free(&j->dst);
+		mx_listing_free(&j->dst);
 		j->dst = d2;
 		memset(&d2, 0, sizeof d2);
 	}
@@ -1149,9 +870,9 @@ out:
 	free(sv);
 	free(dv);
 	if (s2.idx != NULL)
-		listing_free(&s2);
+		mx_listing_free(&s2);
 	if (d2.idx != NULL)
-		listing_free(&d2);
+		mx_listing_free(&d2);
 	return rc;
 }
 
@@ -1432,20 +1153,20 @@ run_job(struct job *j, struct mx_err *err)
 	uint64_t wbytes = 0;
 
 	prog_state(&j->prog, MX_XS_LISTING);
-	if (listing_init(&j->dst, err) == -1)
+	if (mx_listing_init(&j->dst, err) == -1)
 		return -1;
 	j->want = mx_nameset_new();
 	j->done = mx_nameset_new();
 	j->md = EVP_MD_CTX_new();
 	if (j->want == NULL || j->done == NULL || j->md == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (list_tree(j->to, j->u->dst, &j->dst, err) == -1)
+	if (mx_listing_read(j->to, j->u->dst, &j->dst, err) == -1)
 		return -1;
 	if (j->dst.is_file)
 		return mx_err_set(err, MX_E_USAGE, _("%s: %s is a file, not a "
 		    "Maildir"), mx_host_name(j->to), j->u->dst);
 	for (i = 0; i < j->src.n; i++) {
-		if (listing_get(&j->dst, j->src.v[i].key) != NULL) {
+		if (mx_listing_get(&j->dst, j->src.v[i].key) != NULL) {
 			j->r->skipped++;
 			continue;
 		}
@@ -1541,8 +1262,8 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
-	if (listing_init(&j.src, err) == -1 ||
-	    list_tree(from, u->src, &j.src, err) == -1)
+	if (mx_listing_init(&j.src, err) == -1 ||
+	    mx_listing_read(from, u->src, &j.src, err) == -1)
 		goto out;
 	if (j.src.missing) {
 		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
@@ -1580,9 +1301,9 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		mu.src = spool;
 		j.u = &mu;
 		j.from = spoolhost;
-		listing_free(&j.src);
-		if (listing_init(&j.src, err) == -1 ||
-		    list_tree(j.from, spool, &j.src, err) == -1)
+		mx_listing_free(&j.src);
+		if (mx_listing_init(&j.src, err) == -1 ||
+		    mx_listing_read(j.from, spool, &j.src, err) == -1)
 			goto out;
 		free(j.srcpath);
 		j.srcpath = strdup(spool);
@@ -1624,8 +1345,8 @@ out:
 	    rc == 0 ? detail : err->msg);
 	j.prog.p.state = r->state;
 	prog_emit(&j.prog, 1);
-	listing_free(&j.src);
-	listing_free(&j.dst);
+	mx_listing_free(&j.src);
+	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
 	EVP_MD_CTX_free(j.md);
