@@ -1,6 +1,8 @@
 /* account.c - the account model: storage, hash schemes, quotas, names. */
 #include <config.h>
 
+#include <limits.h>
+
 #include <crypt.h>
 #include <ctype.h>
 #include <errno.h>
@@ -453,12 +455,18 @@ mx_quota_parse(const char *s, long long *bytes, long long *count)
 		return -1;
 	switch (*p) {
 	case 'k': case 'K':
+		if (v > LLONG_MAX / 1024)
+			return -1;	/* no quota is that large: malformed */
 		v *= 1024, p++;
 		break;
 	case 'm': case 'M':
+		if (v > LLONG_MAX / (1024 * 1024))
+			return -1;
 		v *= 1024 * 1024, p++;
 		break;
 	case 'g': case 'G':
+		if (v > LLONG_MAX / (1024LL * 1024 * 1024))
+			return -1;
 		v *= 1024LL * 1024 * 1024, p++;
 		break;
 	case 'S':

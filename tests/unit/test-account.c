@@ -88,6 +88,8 @@ test_quota_names(void)
 {
 	long long b, c;
 
+	ok(mx_quota_parse("7776777777777757777M", &b, &c) == -1,
+	    "a quota that overflows is malformed, not wrapped (found by fuzz-accounts)");
 	ok(mx_quota_parse("NOQUOTA", &b, &c) == 0 && b == -1 && c == -1, "NOQUOTA");
 	ok(mx_quota_parse("5000000S", &b, &c) == 0 && b == 5000000 && c == -1, "NNNS");
 	ok(mx_quota_parse("5000000S,100C", &b, &c) == 0 && b == 5000000 && c == 100,
