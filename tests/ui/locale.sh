@@ -38,7 +38,8 @@ ui_keys q
 # The C locale: ASCII glyphs (a tick is '+').
 restart 80 24 LANG=C LC_ALL=C -- --demo-dir "$UI_DEMO"
 ui_expect 'Window 1 of 5: Before' "C locale: window 1 is drawn"
-ui_keys Home Space Enter
+ui_keys Home Space
+ui_enter_confirm
 ui_expect 'Run these steps' "C locale: the confirmation opens"
 ui_keys y
 ui_expect '\[ \] \+ done +Check the old host' "C locale: a done step has an ASCII tick"

@@ -35,7 +35,8 @@ chmod 600 "$plan"
 
 ui_start 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- --plan "$plan"
 ui_expect 'Window 1 of 5: Before' "the wizard opens on the plan"
-ui_keys Home Enter
+ui_keys Home
+ui_enter_confirm
 ui_expect 'Run these steps' "the check is previewed"
 ui_keys y
 ui_expect 'Host key' "an unknown host key opens the host-key screen" 20
@@ -61,8 +62,9 @@ else ok 0 "the password is in no file"; fi
 # A changed key is shown and refused, whatever is pressed.
 ssh-keygen -q -t ed25519 -N '' -f "$LAB/other"
 echo "$LAB_OLD $(cut -d' ' -f1,2 "$LAB/other.pub")" > "$LAB_KNOWN_HOSTS"
-ui_keys Home Enter
-ui_expect 'Run these steps'
+ui_keys Home
+ui_enter_confirm
+ui_expect 'Run these steps' "the second check is previewed"
 ui_keys y
 ui_expect 'has CHANGED' "a changed key is announced" 20
 ui_expect "${fp//+/\\+}" "with the key now offered"

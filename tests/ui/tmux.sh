@@ -53,6 +53,19 @@ ui_wait() {
 	return 1
 }
 
+# ui_enter_confirm: press Enter until the confirmation opens. While the
+# previews are still being built (slow under a sanitizer or a loaded
+# machine) Enter only says so; at most 60 tries, 2 s apart.
+ui_enter_confirm() {
+	local i=0
+	while [ $i -lt 60 ]; do
+		ui_keys Enter
+		ui_wait 'Run these steps\?' 2 && return 0
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # ui_expect REGEX DESCRIPTION [SECONDS]: a test that the screen shows it.
 ui_expect() {
 	if ui_wait "$1" "${3:-10}"; then ok 0 "$2"; else

@@ -19,7 +19,8 @@ ui_expect 'Window 1 of 5: Before' "the demo opens on window 1"
 zone_before=$(cat "$zone")
 
 # Window 1: check all, preview, confirm.
-ui_keys a Enter
+ui_keys a
+ui_enter_confirm
 ui_expect 'Run these steps\?' "Enter asks before running anything"
 ui_expect '== Check the old host' "the confirmation lists the steps"
 ui_page_to 'update delete example\.com\. MX' \
@@ -39,7 +40,8 @@ ui_expect '1 Before ✓' "window 1 is ticked in the step bar"
 # Window 2: read and create the accounts.
 ui_keys Tab
 ui_expect 'Window 2 of 5: Accounts'
-ui_keys a Enter
+ui_keys a
+ui_enter_confirm
 ui_expect 'Run these steps\?' "window 2 asks first"
 is "$(ls "$UI_DEMO/new/home")" vpopmail "no account exists before the confirmation"
 ui_keys y
@@ -54,7 +56,8 @@ ok $? "info@example.net keeps its MD5 hash in the Dovecot passwd-file"
 # Window 3: probe, freeze, MX to the dead IP, poll, one TTL (30 s).
 ui_keys Tab
 ui_expect 'Window 3 of 5: Dead-MX cutover'
-ui_keys a Enter
+ui_keys a
+ui_enter_confirm
 ui_expect 'Run these steps\?'
 ui_page_to 'chmod 1755 /home/alice' "the freeze is previewed: the sticky bit"
 ui_keys y
@@ -73,7 +76,8 @@ ui_keys Tab
 ui_expect 'Window 4 of 5: Transfer'
 ui_expect 'alice +to do' "the per-user table lists the users"
 ui_expect '1-[0-9]+/6' "the table says it shows part of 6 users"
-ui_keys a Enter
+ui_keys a
+ui_enter_confirm
 ui_expect 'Run these steps\?'
 ui_page_to 'carol: /var/spool/mail/carol -> /home/carol/Maildir' \
     "the preview names each mailbox's way"
@@ -89,7 +93,8 @@ ui_expect 'carol +done +3/3' "the table shows carol's 3 messages"
 # drain), catch-up, report.
 ui_keys Tab
 ui_expect 'Window 5 of 5: Forwarding'
-ui_keys Home Space Space s Down Space Space s Down Space Space Enter
+ui_keys Home Space Space s Down Space Space s Down Space Space
+ui_enter_confirm
 ui_expect 'Run these steps\?'
 ui_page_to 'smtproutes' "the forwarding is previewed (smtproutes)"
 ui_keys y
