@@ -62,6 +62,8 @@ prompt_draw(void *v, int lines, int cols)
 	int w, y = 2;
 
 	(void)lines;
+	if (q == NULL)		/* answered: closing */
+		return;
 	win = wz_modal_window(q->hostkey ? 12 : 8, cols > 84 ? 80 : cols - 4,
 	    q->hostkey ? _("Host key") : _("Password"));
 	if (win == NULL)
@@ -99,6 +101,18 @@ prompt_draw(void *v, int lines, int cols)
 	delwin(win);
 }
 
+/* Answer and let go: once answered, the worker owns q again and may
+ * free it at once, so the prompt never touches it after this. */
+static int
+reply(struct prompt *p, int result)
+{
+	struct wz_ask *q = p->q;
+
+	p->q = NULL;
+	answer(q, result);
+	return 0;
+}
+
 static int
 prompt_key(void *v, enum wz_action a, int ch)
 {
@@ -106,26 +120,20 @@ prompt_key(void *v, enum wz_action a, int ch)
 	struct wz_ask *q = p->q;
 
 	if (q->hostkey) {
-		if (a == WZ_A_YES && !q->old_fingerprint[0]) {
-			answer(q, 0);
-			return 0;
-		}
-		if (a == WZ_A_NO || a == WZ_A_QUIT) {
-			answer(q, -1);
-			return 0;
-		}
+		if (a == WZ_A_YES && !q->old_fingerprint[0])
+			return reply(p, 0);
+		if (a == WZ_A_NO || a == WZ_A_QUIT)
+			return reply(p, -1);
 		return 1;
 	}
 	if (ch == 27) {
 		wz_line_wipe(&p->line);
-		answer(q, -1);
-		return 0;
+		return reply(p, -1);
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		snprintf(q->answer, sizeof q->answer, "%s", p->line.buf);
 		wz_line_wipe(&p->line);
-		answer(q, 0);
-		return 0;
+		return reply(p, 0);
 	}
 	wz_line_key(&p->line, ch);
 	return 1;
@@ -137,7 +145,7 @@ prompt_free(void *v)
 	struct prompt *p = v;
 
 	wz_line_wipe(&p->line);
-	if (!p->q->done)
+	if (p->q != NULL && !p->q->done)
 		answer(p->q, -1);
 	free(p);
 }
