@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "listing.h"
 #include "i18n.h"
 #include "uidl.h"
 
@@ -46,9 +47,8 @@ mx_uidl_free(struct mx_uidl_list *l)
 }
 
 struct found {
-	double mtime;
-	uint64_t size;
-	char *name;
+	int64_t mtime;
+	const struct mx_msgrec *r;
 };
 
 static int
@@ -56,118 +56,51 @@ by_mtime(const void *a, const void *b)
 {
 	const struct found *x = a, *y = b;
 
-	if (x->mtime < y->mtime)
-		return -1;
-	if (x->mtime > y->mtime)
-		return 1;
-	return strcmp(x->name, y->name);
-}
-
-int
-mx_uidl_parse_find(const char *text, struct mx_uidl_list *out,
-    struct mx_err *err)
-{
-	struct found *f = NULL, *nf;
-	size_t n = 0, cap = 0, i, lineno = 0;
-	const char *p = text, *eol;
-	int rc = -1;
-
-	while (*p != '\0') {
-		char *end, *name, *colon;
-		double mt;
-		unsigned long long sz;
-
-		lineno++;
-		eol = strchr(p, '\n');
-		if (eol == NULL)
-			eol = p + strlen(p);
-		errno = 0;
-		mt = strtod(p, &end);
-		if (end == p || *end != ' ')
-			goto bad;
-		sz = strtoull(end + 1, &end, 10);
-		if (errno != 0 || *end != ' ' || end + 1 >= eol)
-			goto bad;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			nf = realloc(f, cap * sizeof *f);
-			if (nf == NULL) {
-				mx_err_set(err, MX_E_GENERIC, _("out of memory"));
-				goto out;
-			}
-			f = nf;
-		}
-		name = strndup(end + 1, (size_t)(eol - end - 1));
-		if (name == NULL) {
-			mx_err_set(err, MX_E_GENERIC, _("out of memory"));
-			goto out;
-		}
-		colon = strchr(name, ':');
-		if (colon != NULL)
-			*colon = '\0';
-		f[n].mtime = mt;
-		f[n].size = sz;
-		f[n].name = name;
-		n++;
-		p = *eol ? eol + 1 : eol;
-	}
-	if (n > 0)
-		qsort(f, n, sizeof *f, by_mtime);
-	for (i = 0; i < n; i++)
-		if (mx_uidl_add(out, f[i].name, f[i].size) == -1) {
-			mx_err_set(err, MX_E_GENERIC, _("out of memory"));
-			goto out;
-		}
-	rc = 0;
-	goto out;
-bad:
-	mx_err_set(err, MX_E_PARSE, _("maildir listing: line %zu: not 'MTIME SIZE NAME'"),
-	    lineno);
-out:
-	for (i = 0; i < n; i++)
-		free(f[i].name);
-	free(f);
-	return rc;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->r->key, y->r->key);
 }
 
 int
 mx_uidl_from_maildir(struct mx_host *h, const char *maildir,
     struct mx_uidl_list *out, struct mx_err *err)
 {
-	struct mx_buf out_b = MX_BUF_INIT, err_b = MX_BUF_INIT;
-	char *path = mx_host_path(h, maildir);
-	char *newd = NULL, *curd = NULL;
-	int status = 0, rc = -1;
+	struct mx_listing l;
+	struct found *f = NULL;
+	size_t i, n = 0;
+	int rc = -1;
 
-	if (path == NULL)
-		return mx_err_set(err, MX_E_GENERIC, _("out of memory"));
-	if (asprintf(&newd, "%s/new", path) < 0 || asprintf(&curd, "%s/cur", path) < 0) {
+	if (mx_listing_init(&l, err) == -1)
+		return -1;
+	if (mx_listing_read(h, maildir, &l, err) == -1)
+		goto out;
+	if (l.missing || l.is_file) {
+		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s is not a Maildir"),
+		    mx_host_name(h), maildir);
+		goto out;
+	}
+	if (l.n > 0 && (f = malloc(l.n * sizeof *f)) == NULL) {
 		mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 		goto out;
 	}
-	{
-		const char *argv[] = { "find", newd, curd, "-maxdepth", "1",
-		    "-type", "f", "-printf", "%T@ %s %f\\n", NULL };
-		if (mx_host_run(h, argv, NULL, 0, &out_b, &err_b, &status, err) == -1)
+	/* The inbox only (key "/UNIQUE"): POP3 sees no folders. */
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].key[0] == '/') {
+			f[n].mtime = l.v[i].mtime;
+			f[n].r = &l.v[i];
+			n++;
+		}
+	if (n > 0)
+		qsort(f, n, sizeof *f, by_mtime);
+	for (i = 0; i < n; i++)
+		if (mx_uidl_add(out, f[i].r->key + 1, f[i].r->size) == -1) {
+			mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 			goto out;
-	}
-	if (status != 0) {
-		while (err_b.len > 0 && (err_b.data[err_b.len - 1] == '\n' ||
-		    err_b.data[err_b.len - 1] == ' '))
-			err_b.data[--err_b.len] = '\0';
-		for (char *nl = err_b.data; nl && (nl = strchr(nl, '\n')); )
-			*nl = ';';
-		mx_err_set(err, MX_E_REMOTE, _("%s: cannot list %s: %s"),
-		    mx_host_name(h), maildir, err_b.data ? err_b.data : "");
-		goto out;
-	}
-	rc = mx_uidl_parse_find(out_b.data ? out_b.data : "", out, err);
+		}
+	rc = 0;
 out:
-	free(path);
-	free(newd);
-	free(curd);
-	mx_buf_free(&out_b);
-	mx_buf_free(&err_b);
+	free(f);
+	mx_listing_free(&l);
 	return rc;
 }
 

@@ -26,14 +26,9 @@ void mx_uidl_free(struct mx_uidl_list *l);
 
 /* What qmail-pop3d (and vpopmail's) would present for a Maildir: every
  * file in new/ and cur/, in mtime order, UIDL = the name up to the first
- * ':'. Reads the store through the host (one find(1) run). */
+ * ':'. Reads the store through the host (listing.h). */
 int mx_uidl_from_maildir(struct mx_host *h, const char *maildir,
     struct mx_uidl_list *out, struct mx_err *err);
-
-/* Parse "find -printf '%T@ %s %f\n'" output into a list (mtime order).
- * Exposed for the unit tests. */
-int mx_uidl_parse_find(const char *text, struct mx_uidl_list *out,
-    struct mx_err *err);
 
 struct mx_uidl_diff {
 	size_t unchanged;	/* in both */

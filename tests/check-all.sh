@@ -69,8 +69,11 @@ count "$asan/${tarball%.tar.gz}/test-suite.log"
 echo "== fuzz targets, ${MX_FUZZ_SECS:-15} s each"
 if bash "$srcdir/tests/fuzz/run.sh" "${MX_FUZZ_SECS:-15}" >fuzz.out 2>&1; then :; else status=1; fi
 cat fuzz.out
-passed=$((passed + $(grep -c '^ok ' fuzz.out)))
-failed=$((failed + $(grep -c '^not ok ' fuzz.out)))
+fok=$(grep -c '^ok ' fuzz.out 2>/dev/null)
+fnot=$(grep -c '^not ok ' fuzz.out 2>/dev/null)
+[ -s fuzz.out ] || fnot=1	# no output at all: the fuzz run itself failed
+passed=$((passed + ${fok:-0}))
+failed=$((failed + ${fnot:-0}))
 
 echo "tests: $passed passed, $failed failed"
 exit $status
