@@ -65,62 +65,11 @@ qpath(const struct mx_mta_opts *o, const char *rel)
 	return mx_buf_steal(&b);
 }
 
-/* One control file being edited. */
-struct cf {
-	char *path;
-	struct mx_ctl c;
-	char *text;
-	size_t len;
-	int exists;
-	mode_t mode;
-};
-
 static int
-cf_open(struct cf *f, struct mx_host *h, const struct mx_mta_opts *o,
+cf_open(struct mx_mta_file *f, struct mx_host *h, const struct mx_mta_opts *o,
     const char *rel, enum mx_ctl_key key, struct mx_err *err)
 {
-	memset(f, 0, sizeof *f);
-	f->path = qpath(o, rel);
-	f->mode = 0644;
-	if (mx_mta_read_ctl(h, f->path, key, &f->c, &f->text, &f->len,
-	    &f->exists, err) == -1) {
-		free(f->path);
-		f->path = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int
-cf_plan(struct cf *f, struct mx_changes *cs, struct mx_err *err)
-{
-	return mx_mta_plan_ctl(cs, f->path, f->text, f->len, f->exists, &f->c,
-	    f->mode, err);
-}
-
-static int
-cf_changed(const struct cf *f)
-{
-	size_t len;
-	char *t = mx_ctl_text(&f->c, &len);
-	int changed = t == NULL || len != f->len ||
-	    memcmp(t, f->text ? f->text : "", len) != 0;
-
-	if (!f->exists && len == 0)
-		changed = 0;
-	free(t);
-	return changed;
-}
-
-static void
-cf_close(struct cf *f)
-{
-	if (f->path == NULL)
-		return;
-	mx_ctl_free(&f->c);
-	free(f->text);
-	free(f->path);
-	f->path = NULL;
+	return mx_mta_file_open(f, h, qpath(o, rel), key, err);
 }
 
 static int
@@ -236,7 +185,7 @@ qmail_accept_for(struct mx_host *h, const struct mx_mta_opts *o,
     const char *const *domains, int local, struct mx_changes *cs,
     struct mx_err *err)
 {
-	struct cf rcpt, more, loc;
+	struct mx_mta_file rcpt, more, loc;
 	size_t i;
 	int rc = -1;
 
@@ -260,10 +209,10 @@ qmail_accept_for(struct mx_host *h, const struct mx_mta_opts *o,
 		    mx_ctl_set(&loc.c, domains[i]) == -1)
 			goto nomem;
 	}
-	if (cf_plan(&rcpt, cs, err) == -1)
+	if (mx_mta_file_plan(&rcpt, cs, err) == -1)
 		goto out;
-	if (local && cf_changed(&loc)) {
-		if (cf_plan(&loc, cs, err) == -1 ||
+	if (local && mx_mta_file_changed(&loc)) {
+		if (mx_mta_file_plan(&loc, cs, err) == -1 ||
 		    run_sh(cs, MX_RUN_APPLY | MX_RUN_UNDO | MX_RUN_DAEMON,
 		    hup_script, err) == -1)
 			goto out;
@@ -273,9 +222,9 @@ qmail_accept_for(struct mx_host *h, const struct mx_mta_opts *o,
 nomem:
 	mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 out:
-	cf_close(&rcpt);
-	cf_close(&more);
-	cf_close(&loc);
+	mx_mta_file_close(&rcpt);
+	mx_mta_file_close(&more);
+	mx_mta_file_close(&loc);
 	return rc;
 }
 
@@ -286,7 +235,7 @@ route_remote(struct mx_host *h, const struct mx_mta_opts *o,
     const char *const *domains, const char *to, int hold,
     struct mx_changes *cs, struct mx_err *err)
 {
-	struct cf loc, vd, rcpt, more, routes, assign, conc;
+	struct mx_mta_file loc, vd, rcpt, more, routes, assign, conc;
 	struct mx_buf line = MX_BUF_INIT;
 	size_t i;
 	int rc = -1, reread = 0, newu = 0;
@@ -332,10 +281,10 @@ route_remote(struct mx_host *h, const struct mx_mta_opts *o,
 		    err) == -1)
 			goto out;
 	}
-	if (cf_plan(&loc, cs, err) == -1 || cf_plan(&vd, cs, err) == -1 ||
-	    cf_plan(&rcpt, cs, err) == -1 || cf_plan(&routes, cs, err) == -1 ||
-	    cf_plan(&assign, cs, err) == -1 ||
-	    (hold && cf_plan(&conc, cs, err) == -1))
+	if (mx_mta_file_plan(&loc, cs, err) == -1 || mx_mta_file_plan(&vd, cs, err) == -1 ||
+	    mx_mta_file_plan(&rcpt, cs, err) == -1 || mx_mta_file_plan(&routes, cs, err) == -1 ||
+	    mx_mta_file_plan(&assign, cs, err) == -1 ||
+	    (hold && mx_mta_file_plan(&conc, cs, err) == -1))
 		goto out;
 	if (newu) {
 		char *newu_path = qpath(o, "bin/qmail-newu");
@@ -346,7 +295,7 @@ route_remote(struct mx_host *h, const struct mx_mta_opts *o,
 		if (r == -1)
 			goto out;
 	}
-	if (hold && cf_changed(&conc)) {
+	if (hold && mx_mta_file_changed(&conc)) {
 		if (run_sh(cs, daemon, restart_script, err) == -1)
 			goto out;
 	} else if (reread && run_sh(cs, daemon, hup_script, err) == -1)
@@ -357,13 +306,13 @@ nomem:
 	mx_err_set(err, MX_E_GENERIC, _("out of memory"));
 out:
 	mx_buf_free(&line);
-	cf_close(&loc);
-	cf_close(&vd);
-	cf_close(&rcpt);
-	cf_close(&more);
-	cf_close(&routes);
-	cf_close(&assign);
-	cf_close(&conc);
+	mx_mta_file_close(&loc);
+	mx_mta_file_close(&vd);
+	mx_mta_file_close(&rcpt);
+	mx_mta_file_close(&more);
+	mx_mta_file_close(&routes);
+	mx_mta_file_close(&assign);
+	mx_mta_file_close(&conc);
 	return rc;
 }
 
@@ -454,7 +403,7 @@ static int
 freeze_sticky(struct mx_host *h, const struct mx_mta_opts *o,
     const struct mx_mta_freeze *f, struct mx_changes *cs, struct mx_err *err)
 {
-	struct cf assign;
+	struct mx_mta_file assign;
 	size_t i;
 	int rc = 0;
 
@@ -478,7 +427,7 @@ freeze_sticky(struct mx_host *h, const struct mx_mta_opts *o,
 		for (i = 0; f->domains[i] != NULL && rc == 0; i++)
 			rc = sticky_domain(h, o, &assign.c, f->domains[i], cs,
 			    err);
-		cf_close(&assign);
+		mx_mta_file_close(&assign);
 	}
 	/* Thawed: deliveries deferred meanwhile are retried at once. */
 	if (rc == 0)

@@ -63,45 +63,11 @@ mpath(const struct mx_mta_opts *o, const char *rel)
 	return mx_buf_steal(&b);
 }
 
-struct cf {
-	char *path;
-	struct mx_ctl c;
-	char *text;
-	size_t len;
-	int exists;
-};
-
 static int
-cf_open(struct cf *f, struct mx_host *h, const struct mx_mta_opts *o,
+cf_open(struct mx_mta_file *f, struct mx_host *h, const struct mx_mta_opts *o,
     const char *rel, enum mx_ctl_key key, struct mx_err *err)
 {
-	memset(f, 0, sizeof *f);
-	f->path = mpath(o, rel);
-	if (mx_mta_read_ctl(h, f->path, key, &f->c, &f->text, &f->len,
-	    &f->exists, err) == -1) {
-		free(f->path);
-		f->path = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int
-cf_plan(struct cf *f, struct mx_changes *cs, struct mx_err *err)
-{
-	return mx_mta_plan_ctl(cs, f->path, f->text, f->len, f->exists, &f->c,
-	    0644, err);
-}
-
-static void
-cf_close(struct cf *f)
-{
-	if (f->path == NULL)
-		return;
-	mx_ctl_free(&f->c);
-	free(f->text);
-	free(f->path);
-	f->path = NULL;
+	return mx_mta_file_open(f, h, mpath(o, rel), key, err);
 }
 
 static int
@@ -203,7 +169,7 @@ sendmail_accept_for(struct mx_host *h, const struct mx_mta_opts *o,
     const char *const *domains, int local, struct mx_changes *cs,
     struct mx_err *err)
 {
-	struct cf f;
+	struct mx_mta_file f;
 	size_t i;
 	int rc = 0;
 
@@ -219,11 +185,11 @@ sendmail_accept_for(struct mx_host *h, const struct mx_mta_opts *o,
 	if (rc == 0) {
 		size_t before = cs->n;
 
-		rc = cf_plan(&f, cs, err);
+		rc = mx_mta_file_plan(&f, cs, err);
 		if (rc == 0 && cs->n > before)
 			rc = hup(h, o, cs, err);
 	}
-	cf_close(&f);
+	mx_mta_file_close(&f);
 	return rc;
 }
 
@@ -280,7 +246,7 @@ static int
 sendmail_freeze(struct mx_host *h, const struct mx_mta_opts *o,
     const struct mx_mta_freeze *f, struct mx_changes *cs, struct mx_err *err)
 {
-	struct cf c;
+	struct mx_mta_file c;
 	int rc = -1;
 
 	if (f->method != MX_FREEZE_DEFAULT && f->method != MX_FREEZE_QUEUEONLY)
@@ -310,11 +276,11 @@ sendmail_freeze(struct mx_host *h, const struct mx_mta_opts *o,
 	}
 	/* The HUP after the thaw restarts the daemon, which runs the queue
 	 * at once. */
-	if (cf_plan(&c, cs, err) == -1 || hup(h, o, cs, err) == -1)
+	if (mx_mta_file_plan(&c, cs, err) == -1 || hup(h, o, cs, err) == -1)
 		goto out;
 	rc = 0;
 out:
-	cf_close(&c);
+	mx_mta_file_close(&c);
 	return rc;
 }
 
@@ -323,7 +289,7 @@ sendmail_forward(struct mx_host *h, const struct mx_mta_opts *o,
     const char *const *domains, const char *to, struct mx_changes *cs,
     struct mx_err *err)
 {
-	struct cf mt, lhn, rd, scf;
+	struct mx_mta_file mt, lhn, rd, scf;
 	struct mx_buf line = MX_BUF_INIT;
 	char *hp = NULL, *hcf = NULL;
 	const char *p;
@@ -370,8 +336,8 @@ sendmail_forward(struct mx_host *h, const struct mx_mta_opts *o,
 			goto out;
 		}
 	}
-	if (cf_plan(&mt, cs, err) == -1 || cf_plan(&lhn, cs, err) == -1 ||
-	    cf_plan(&rd, cs, err) == -1)
+	if (mx_mta_file_plan(&mt, cs, err) == -1 || mx_mta_file_plan(&lhn, cs, err) == -1 ||
+	    mx_mta_file_plan(&rd, cs, err) == -1)
 		goto out;
 	hp = mx_host_path(h, mt.path);
 	hcf = mx_host_path(h, scf.path);
@@ -390,10 +356,10 @@ out:
 	free(hp);
 	free(hcf);
 	mx_buf_free(&line);
-	cf_close(&scf);
-	cf_close(&mt);
-	cf_close(&lhn);
-	cf_close(&rd);
+	mx_mta_file_close(&scf);
+	mx_mta_file_close(&mt);
+	mx_mta_file_close(&lhn);
+	mx_mta_file_close(&rd);
 	return rc;
 }
 

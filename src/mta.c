@@ -317,3 +317,53 @@ out:
 	mx_buf_free(&eout);
 	return rc;
 }
+
+int
+mx_mta_file_open(struct mx_mta_file *f, struct mx_host *h, char *path,
+    enum mx_ctl_key key, struct mx_err *err)
+{
+	memset(f, 0, sizeof *f);
+	if (path == NULL)
+		return mx_err_set(err, MX_E_GENERIC, _("out of memory"));
+	f->path = path;
+	if (mx_mta_read_ctl(h, f->path, key, &f->c, &f->text, &f->len,
+	    &f->exists, err) == -1) {
+		free(f->path);
+		f->path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+mx_mta_file_plan(struct mx_mta_file *f, struct mx_changes *cs,
+    struct mx_err *err)
+{
+	return mx_mta_plan_ctl(cs, f->path, f->text, f->len, f->exists, &f->c,
+	    0644, err);
+}
+
+int
+mx_mta_file_changed(const struct mx_mta_file *f)
+{
+	size_t len;
+	char *t = mx_ctl_text(&f->c, &len);
+	int changed = t == NULL || len != f->len ||
+	    memcmp(t, f->text ? f->text : "", len) != 0;
+
+	if (!f->exists && len == 0)
+		changed = 0;
+	free(t);
+	return changed;
+}
+
+void
+mx_mta_file_close(struct mx_mta_file *f)
+{
+	if (f->path == NULL)
+		return;
+	mx_ctl_free(&f->c);
+	free(f->text);
+	free(f->path);
+	f->path = NULL;
+}

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "changes.h"
+#include "ctlfile.h"
 #include "err.h"
 
 struct mx_host;
@@ -120,7 +121,6 @@ void mx_mta_count(struct mx_mta_queue *q, const char *name, long value);
 
 /* Helpers for the back-ends. */
 /* Read a line file into c; a missing file is an empty one (*exists 0). */
-struct mx_ctl;
 int mx_mta_read_ctl(struct mx_host *h, const char *path, int key,
     struct mx_ctl *c, char **text, size_t *len, int *exists,
     struct mx_err *err);
@@ -128,6 +128,25 @@ int mx_mta_read_ctl(struct mx_host *h, const char *path, int key,
 int mx_mta_plan_ctl(struct mx_changes *cs, const char *path,
     const char *before, size_t blen, int existed, const struct mx_ctl *c,
     mode_t mode, struct mx_err *err);
+/* One line file being edited by a back-end: read once, edited in c,
+ * planned as a change when its text differs. */
+struct mx_mta_file {
+	char *path;		/* as the host sees it; NULL when closed */
+	struct mx_ctl c;
+	char *text;		/* the text read */
+	size_t len;
+	int exists;
+};
+/* Read path (taken over: freed by close, or here on failure). */
+int mx_mta_file_open(struct mx_mta_file *f, struct mx_host *h, char *path,
+    enum mx_ctl_key key, struct mx_err *err);
+/* Plan the edited text as the file's new text (mode 0644 if created). */
+int mx_mta_file_plan(struct mx_mta_file *f, struct mx_changes *cs,
+    struct mx_err *err);
+/* 1 when the edits changed the text. */
+int mx_mta_file_changed(const struct mx_mta_file *f);
+void mx_mta_file_close(struct mx_mta_file *f);
+
 /* A domain name we are willing to write into a control file: letters,
  * digits, '-', '.', optionally a leading '.'; no spaces, ':' or '#'. */
 int mx_mta_domain_ok(const char *d);
