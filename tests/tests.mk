@@ -3,7 +3,11 @@
 TEST_EXTENSIONS = .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
-SH_LOG_COMPILER = bash
+# No test may hang the suite: each is stopped after TEST_TIME_LIMIT
+# seconds (its log then lacks a plan, which counts as an error).
+TEST_TIME_LIMIT = 900
+LOG_COMPILER = timeout --kill-after=20 $(TEST_TIME_LIMIT)
+SH_LOG_COMPILER = $(LOG_COMPILER) bash
 AM_TESTS_ENVIRONMENT = top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	MXMOVE='$(abs_top_builddir)/mxmove'; export top_srcdir top_builddir MXMOVE;
 

@@ -8,6 +8,10 @@ UI_N=0
 UI_SOCK=$UI_TMP/tmux0.sock
 UI_DEMO=$UI_TMP/demo
 export XDG_STATE_HOME=$UI_TMP/state HOME=$UI_TMP
+# tmux runs the pane's command with $SHELL, else the user's login shell;
+# for nobody (tests/ui/walk-user.sh) that is nologin, and CI may set no
+# SHELL at all.
+export SHELL=/bin/sh
 
 ui_cleanup() {
 	local s
@@ -31,7 +35,11 @@ ui_start() {
 	cmd=$(printf '%q ' env "${envs[@]}" "$MXMOVE" "$@")
 	tmux -S "$UI_SOCK" -f /dev/null new-session -d -s mx -x "$cols" -y "$lines" \
 	    "$cmd; echo MXMOVE-EXIT=\$?; sleep 600" || bail "tmux new-session"
+	ui_alive || bail "the tmux server exited at once (the pane's shell: $SHELL)"
 }
+
+# ui_alive: the tmux server and its pane are still there.
+ui_alive() { tmux -S "$UI_SOCK" has-session -t mx 2>/dev/null; }
 
 ui_keys() { tmux -S "$UI_SOCK" send-keys -t mx "$@"; }
 ui_screen() { tmux -S "$UI_SOCK" capture-pane -p -t mx; }
@@ -47,6 +55,7 @@ ui_wait() {
 		if printf '%s\n' "$screen" | grep -Eq -- "$re"; then
 			return 0
 		fi
+		ui_alive || return 1	# no point waiting on a dead server
 		sleep 0.1
 		i=$((i + 1))
 	done
