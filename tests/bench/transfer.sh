@@ -90,9 +90,15 @@ t() {	# t LABEL CMD...: wall seconds, or "fail" (the reason on stderr)
 	e=$(date +%s.%N)
 	printf '%.2f\n' "$(echo "$e - $s" | bc)"
 }
-mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"
-	/usr/bin/time -f "%e %M" -o "$LAB/time" "$MXMOVE" "$@" >"$LAB/mx.out" 2>&1 ||
-	    { echo "# mxmove $1 failed:" >&2; tail -n 5 "$LAB/mx.out" | sed 's/^/#   /' >&2; }
+echo 0 >"$LAB/mxn"
+mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"; the
+	# output of run N is kept in $LAB/mx-N.out
+	local out MXN
+	MXN=$(( $(cat "$LAB/mxn") + 1 )); echo $MXN >"$LAB/mxn"
+	out=$LAB/mx-$MXN.out
+	/usr/bin/time -f "%e %M" -o "$LAB/time" "$MXMOVE" "$@" >"$out" 2>&1 ||
+	    { echo "# mxmove $1 (run $MXN) failed ($(head -n 1 "$LAB/time")):" >&2
+	      grep -v ': verified: ' "$out" | tail -n 5 | sed 's/^/#   /' >&2; }
 	tail -n 1 "$LAB/time"
 }
 MX=(transfer --from old --to new --map "$LAB/map" --jobs 2 --state "$LAB/state")

@@ -11,7 +11,7 @@ export XDG_STATE_HOME=$UI_TMP/state HOME=$UI_TMP
 # tmux runs the pane's command with $SHELL, else the user's login shell;
 # for nobody (tests/ui/walk-user.sh) that is nologin, and CI may set no
 # SHELL at all.
-export SHELL=/bin/sh
+export SHELL=/bin/bash	# not dash: it dies of the Ctrl-C sent to mxmove
 
 ui_cleanup() {
 	local s
