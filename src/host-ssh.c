@@ -583,6 +583,18 @@ on_exit_signal(ssh_session session, ssh_channel channel, const char *signal,
 			sc->signal = signals[i].num;
 }
 
+/* Free sc's channel. libssh keeps a channel whose close the server has
+ * not yet sent, and goes on calling its callbacks when packets for it
+ * arrive while another channel of the session is used: the callbacks
+ * (which live in sc, often on the stack) are taken off first. */
+static void
+chan_release(struct schan *sc)
+{
+	ssh_remove_channel_callbacks(sc->ch, &sc->cb);
+	ssh_channel_free(sc->ch);
+	sc->ch = NULL;
+}
+
 static int
 chan_open(struct mx_host *h, struct schan *sc, const char *cmd,
     struct mx_err *err)
@@ -614,8 +626,7 @@ chan_open(struct mx_host *h, struct schan *sc, const char *cmd,
 	}
 	return 0;
 fail:
-	ssh_channel_free(sc->ch);
-	sc->ch = NULL;
+	chan_release(sc);
 	return -1;
 }
 
@@ -685,7 +696,7 @@ chan_free(struct schan *sc)
 	if (sc->ch != NULL) {
 		if (!ssh_channel_is_closed(sc->ch))
 			ssh_channel_close(sc->ch);
-		ssh_channel_free(sc->ch);
+		chan_release(sc);
 	}
 	mx_buf_free(&sc->errbuf);
 }

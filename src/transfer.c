@@ -559,6 +559,25 @@ copy_entry(struct job *j, struct archive *a, struct archive_entry *e,
 	return 0;
 }
 
+/* libarchive stops at the end-of-archive blocks; tar goes on to pad its
+ * last record (up to 10 KiB of zeros). Read that to the end, or tar dies
+ * of SIGPIPE (status 141) and the channel is closed under it. */
+static int
+drain_padding(struct job *j, struct src *s, struct mx_err *err)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = mx_stream_read(s->s, s->buf, sizeof s->buf, err)) > 0) {
+		total += (size_t)n;
+		if (total > (1u << 20))
+			return mx_err_set(err, MX_E_REMOTE, _("%s: more than 1 MiB "
+			    "after the end of the tar stream"),
+			    mx_host_name(j->from));
+	}
+	return n < 0 ? -1 : 0;
+}
+
 /* Read one tar stream from the source and copy what is wanted. */
 static int
 read_stream(struct job *j, const char *const argv[], struct mx_err *err)
@@ -602,6 +621,8 @@ read_stream(struct job *j, const char *const argv[], struct mx_err *err)
 		    mx_host_name(j->from), archive_error_string(a));
 		goto out;
 	}
+	if (drain_padding(j, s, err) == -1)
+		goto out;
 	rc = 0;
 out:
 	archive_read_free(a);

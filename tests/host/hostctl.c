@@ -9,7 +9,9 @@
  *     feed ARGV... (stdin to the command) | sha ARGV... (SHA-256 of the
  *     stream) | cut-reopen ARGV... (read until the connection breaks,
  *     then reopen and run "echo reopened"; with HOSTCTL_MARK=FILE, FILE
- *     is created once 1 MiB has been read)
+ *     is created once 1 MiB has been read) | close-early ARGV... (read
+ *     one chunk, close the stream, then run "echo again" 3 times on the
+ *     same session and print what it said)
  * Exit: the command's status for run/sh/feed; 0 ok; 70 host error
  * (message on stderr; for a host key: "fingerprint: ..." lines). */
 #include <config.h>
@@ -93,6 +95,34 @@ op_stream_out(struct mx_host *h, char **argv, int sha, struct mx_err *err)
 	if (eo.len)
 		fwrite(eo.data, 1, eo.len, stderr);
 	mx_buf_free(&eo);
+	return st;
+}
+
+static int
+op_close_early(struct mx_host *h, char **argv, struct mx_err *err)
+{
+	static const char *const again[] = { "echo", "again", NULL };
+	char buf[512];
+	struct mx_stream *s;
+	struct mx_buf out = MX_BUF_INIT;
+	int i, st = -1;
+
+	if (mx_host_exec_read(h, (const char *const *)argv, &s, err) == -1)
+		return fail(err);
+	if (mx_stream_read(s, buf, sizeof buf, err) < 0) {
+		mx_stream_close(s, NULL, NULL, NULL);
+		return fail(err);
+	}
+	mx_stream_close(s, NULL, NULL, NULL);	/* its status is not wanted */
+	for (i = 0; i < 3; i++) {
+		mx_buf_reset(&out);
+		if (mx_host_run(h, again, NULL, 0, &out, NULL, &st, err) == -1) {
+			mx_buf_free(&out);
+			return fail(err);
+		}
+		fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	}
+	mx_buf_free(&out);
 	return st;
 }
 
@@ -371,6 +401,8 @@ main(int argc, char **argv)
 		st = op_threads(spec, &o, argv[0] ? atoi(argv[0]) : 0);
 	else if (strcmp(op, "cut-reopen") == 0)
 		st = op_cut_reopen(h, argv, &err);
+	else if (strcmp(op, "close-early") == 0)
+		st = op_close_early(h, argv, &err);
 	else
 		st = op_files(h, op, argv, &err);
 	fflush(stdout);
