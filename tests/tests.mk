@@ -78,6 +78,7 @@ tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/ledger/ledger.sh
+SH_TESTS += tests/ledger/mbox.sh
 
 # hostctl: the host layer on the command line, for the lab tests.
 check_PROGRAMS += tests/host/hostctl
