@@ -24,6 +24,10 @@ mx_ov_col_name(enum mx_ov_col c)
 	return c < MX_OV_NCOLS ? colnames[c] : "";
 }
 
+static const char mbox_advice[] = N_("the mbox is damaged at the offset "
+    "named: see mxmove mbox-check, repair a copy on the old host, run "
+    "window 4 again");
+
 static struct mx_ov_row *
 row_for(struct mx_overview *ov, const char *user, struct mx_err *err)
 {
@@ -136,6 +140,8 @@ read_results(struct mx_overview *ov, const char *path, struct mx_err *err)
 		if (strcmp(f[1], "done") == 0 && strcmp(f[7], "1") == 0) {
 			if (strcmp(r->state, "no-account") != 0)
 				snprintf(r->state, sizeof r->state, "done");
+			if (n == 9 && f[8][0] != '\0')	/* a damaged mbox */
+				set_problem(r, f[8], mbox_advice);
 		} else {
 			snprintf(r->state, sizeof r->state, "failed");
 			set_problem(r, n == 9 && f[8][0] ? f[8] :
@@ -178,9 +184,7 @@ add_ledger(struct mx_overview *ov, const struct mx_ledger *l,
 		    e->uidl_same == e->uidl_total;
 		if (!mx_ledger_ok(e))
 			set_problem(r, e->first_problem[0] ? e->first_problem :
-			    _("the ledger does not agree"), e->damaged ?
-			    N_("the mbox is damaged at the offset named: see "
-			    "mxmove mbox-check, repair a copy, convert again") :
+			    _("the ledger does not agree"), e->damaged ? mbox_advice :
 			    N_("see mxmove ledger --plan FILE for the message "
 			    "named; copy again (window 4) or fix it on the "
 			    "target"));

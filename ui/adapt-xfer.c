@@ -495,8 +495,14 @@ write_results(const struct wz_stepctx *c, const struct map *m,
 	for (i = 0; i < m->n; i++) {
 		char why[sizeof res[i].err.msg], *p;
 
-		snprintf(why, sizeof why, "%s", res[i].state == MX_XS_DONE &&
-		    res[i].verified ? "" : res[i].err.msg);
+		why[0] = '\0';
+		if (res[i].state != MX_XS_DONE || !res[i].verified)
+			snprintf(why, sizeof why, "%s", res[i].err.msg);
+		else if (res[i].damaged > 0 && res[i].report.data != NULL)
+			/* Done, but the mbox was damaged: name the first spot. */
+			snprintf(why, sizeof why, "%.*s",
+			    (int)strcspn(res[i].report.data + 2, "\n"),
+			    res[i].report.data + 2);
 		for (p = why; *p; p++)
 			if (*p == '\t' || *p == '\n' || *p == '\r')
 				*p = ' ';
@@ -542,7 +548,7 @@ wz_overview_load(const struct wz_app *app, struct mx_overview *ov,
 /* After a verification pass: each user's ledger (flags, dates, UIDLs,
  * duplicates), one user's failure recorded as that user's problem. */
 static void
-reconcile(struct wz_stepctx *c, const struct map *m)
+reconcile(struct wz_stepctx *c, const struct map *m, int digests)
 {
 	struct mx_host *src = NULL, *dst = NULL;
 	struct mx_ledger l;
@@ -566,7 +572,7 @@ reconcile(struct wz_stepctx *c, const struct map *m)
 
 		memset(&e, 0, sizeof e);
 		snprintf(e.user, sizeof e.user, "%s", m->u[i].name);
-		if (mx_ledger_compare(src, m->u[i].src, dst, m->u[i].dst, 1, &e,
+		if (mx_ledger_compare(src, m->u[i].src, dst, m->u[i].dst, digests, &e,
 		    &err) == -1) {
 			snprintf(e.first_problem, sizeof e.first_problem, "%.200s",
 			    err.msg);
@@ -627,8 +633,9 @@ xfer(struct wz_stepctx *c, int verify, struct mx_buf *out, struct mx_err *err)
 		final_rows(&pg, res);
 		post_summary(&pg, 1);
 		write_results(c, &m, res, verify);
-		if (verify)
-			reconcile(c, &m);
+		/* After a copy, names, flags and dates; after a verification
+		 * also every message's content. */
+		reconcile(c, &m, verify);
 		for (i = 0; i < m.n; i++) {
 			copied += res[i].copied_msgs;
 			msgs += res[i].dst_msgs;
