@@ -23,6 +23,10 @@ check_PROGRAMS += tests/unit/test-uidl
 tests_unit_test_uidl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_uidl_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-uidl
+check_PROGRAMS += tests/unit/test-overview
+tests_unit_test_overview_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_overview_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-overview
 
 check_PROGRAMS += tests/unit/test-preflight
 tests_unit_test_preflight_CFLAGS = $(UNIT_CFLAGS)
