@@ -176,11 +176,13 @@ add_ledger(struct mx_overview *ov, const struct mx_ledger *l,
 		r->src_bytes = e->src.bytes;
 		r->dst_msgs = e->dst.messages;
 		r->dst_bytes = e->dst.bytes;
-		r->flags_equal = e->flags_differ == 0 && e->missing == 0 &&
-		    sides_equal(&e->src, &e->dst);
+		/* Flags of the messages on both sides; with none missing,
+		 * the histograms too. A compare that failed knows nothing. */
+		r->flags_equal = e->checked == 0 ? -1 : e->flags_differ == 0 &&
+		    (e->missing != 0 || sides_equal(&e->src, &e->dst));
 		r->uidl_same = e->uidl_same;
 		r->uidl_total = e->uidl_total;
-		r->uidls_equal = e->uidl_total == 0 ? -1 :
+		r->uidls_equal = e->uidl_total == 0 || e->checked == 0 ? -1 :
 		    e->uidl_same == e->uidl_total;
 		if (!mx_ledger_ok(e))
 			set_problem(r, e->first_problem[0] ? e->first_problem :

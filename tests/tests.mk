@@ -143,6 +143,7 @@ SH_TESTS += tests/ui/walk.sh
 EXTRA_DIST += tests/bench/transfer.sh
 SH_TESTS += tests/ui/locale.sh
 SH_TESTS += tests/ui/table.sh
+SH_TESTS += tests/ui/overview.sh
 
 SH_TESTS += tests/ui/ssh.sh
 EXTRA_DIST += tests/bench/ui-keys.sh

@@ -75,6 +75,7 @@ main(void)
 	e.src.bytes = e.dst.bytes = 400;
 	e.src.flag[4] = e.dst.flag[4] = 3;
 	e.uidl_total = e.uidl_same = 4;
+	e.checked = 1700000000;
 	mx_ledger_put(&l, &e, &err);
 	snprintf(e.user, sizeof e.user, "fay");
 	e.dst.flag[4] = 2;
