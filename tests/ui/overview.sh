@@ -68,7 +68,11 @@ ui_expect 'Overview: every account' "after a resize to 70x20 the panel is redraw
 ui_expect 'alice +done' "and still shows its rows"
 ui_resize 110 32
 ui_keys Escape
-ui_wait 'Transfer' 5
+n=0	# Esc reaches curses after its escape delay: wait for the panel to go
+while ui_screen | grep -q 'Overview: every account' && [ $n -lt 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 unlike "$(ui_screen)" 'Overview: every account' "Esc closes the overview"
 ui_keys 5
 ui_expect 'v overview' "window 5's footer shows the key too"
