@@ -83,6 +83,7 @@ TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/ledger/ledger.sh
 SH_TESTS += tests/ledger/mbox.sh
+SH_TESTS += tests/ledger/mbox-ssh.sh
 
 # hostctl: the host layer on the command line, for the lab tests.
 check_PROGRAMS += tests/host/hostctl
