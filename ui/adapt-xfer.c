@@ -746,6 +746,34 @@ steps_not_done(struct wz_stepctx *c, struct mx_buf *b)
 	free(text);
 }
 
+/* The users the overview says need attention: who, why, what to do. */
+static void
+attention(struct wz_stepctx *c, struct mx_buf *b)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	size_t i;
+
+	if (wz_overview_load(c->app, &ov, &err) == -1) {
+		mx_buf_printf(b, _("\nThe overview could not be read: %s\n"),
+		    err.msg);
+		return;
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	if (mx_overview_problems(&ov) == 0)
+		mx_buf_printf(b, _("\nFlags, dates and UIDLs: every user "
+		    "reconciled without a problem.\n"));
+	else
+		mx_buf_printf(b, _("\n%zu of %zu user(s) need attention:\n"),
+		    mx_overview_problems(&ov), ov.n);
+	for (i = 0; i < ov.n; i++)
+		if (ov.v[i].problem)
+			mx_buf_printf(b, _("  %s: %s\n    what to do: %s\n"),
+			    ov.v[i].user, ov.v[i].reason, ov.v[i].advice ?
+			    _(ov.v[i].advice) : "-");
+	mx_overview_free(&ov);
+}
+
 static void
 report_text(struct wz_stepctx *c, struct mx_buf *b)
 {
@@ -794,6 +822,7 @@ report_text(struct wz_stepctx *c, struct mx_buf *b)
 	mx_buf_printf(b, _("\nTotal: %d user(s), %d verified; %llu message(s), "
 	    "%llu bytes on the old host; %llu message(s), %llu bytes on the "
 	    "new host.\n"), users, verified, sm, sb, dm, db);
+	attention(c, b);
 	steps_not_done(c, b);
 	/* Senders retry for up to five days; some caches hold the old MX
 	 * for the old TTL. Keep the relay a week past the live MX. */
