@@ -70,8 +70,11 @@ unlike "$screen" 'alice +done' "alice is filtered out"
 ui_keys / BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace a l i c e Enter
 ui_expect 'filter: alice' "a word filters by name"
 ui_expect 'shown: 1' "one user named alice"
-ui_keys / BSpace BSpace BSpace BSpace BSpace Escape
-ui_expect 'filter: alice' "Esc while typing puts the old filter back"
+ui_keys / BSpace BSpace BSpace BSpace BSpace
+ui_expect 'shown: 306' "the filter applies as it is typed (emptied: every user)"
+ui_keys Escape
+ui_expect 'shown: 1$|shown: 1 ' "Esc while typing puts the old filter back"
+ui_expect 'filter: alice' "the old filter is shown again"
 
 ui_resize 70 20
 ui_expect 'Overview: every account' "after a resize to 70x20 the panel is redrawn"
