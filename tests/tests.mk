@@ -32,7 +32,7 @@ TESTS += tests/unit/test-preflight
 SH_TESTS = tests/cli/basics.sh
 SH_TESTS += tests/lab/core.sh
 
-EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
+EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/unit/tree.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
 
