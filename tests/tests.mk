@@ -145,3 +145,4 @@ SH_TESTS += tests/ui/walk-user.sh
 ## Fault runs (issue 9): a full filesystem, a cut ssh connection, MariaDB
 ## restarted during the account reads.
 SH_TESTS += tests/faults/mariadb.sh
+SH_TESTS += tests/faults/disk-full.sh
