@@ -146,3 +146,4 @@ SH_TESTS += tests/ui/walk-user.sh
 ## restarted during the account reads.
 SH_TESTS += tests/faults/mariadb.sh
 SH_TESTS += tests/faults/disk-full.sh
+SH_TESTS += tests/faults/ssh-cut.sh
