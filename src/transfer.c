@@ -208,6 +208,22 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 	return 0;
 }
 
+/* After a failed write on the target: name a full filesystem as the
+ * cause (GNU tar reports a short write as "Wrote only N of M bytes",
+ * without the errno). */
+static void
+note_full(struct sink *k, struct mx_err *err)
+{
+	uint64_t avail = 0, total = 0;
+	struct mx_err e;
+
+	if (mx_host_df(k->to, k->dst, &avail, &total, &e) == 0 &&
+	    avail < (1u << 20))
+		mx_err_prefix(err, _("%s: %s: no space left on the filesystem "
+		    "(%" PRIu64 " KiB free; make room, then run again)"),
+		    mx_host_name(k->to), k->dst, avail / 1024);
+}
+
 /* Close the current tar x and move what it wrote into place; the last
  * one also removes the stage. */
 static int
@@ -233,6 +249,7 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 		mx_err_set(err, MX_E_REMOTE, _("%s: tar x failed (status %d): %s"),
 		    mx_host_name(k->to), st, eo.data ? eo.data : "");
 		mx_buf_free(&eo);
+		note_full(k, err);
 		return -1;
 	}
 	mx_buf_free(&eo);
@@ -298,10 +315,13 @@ sink_data(struct sink *k, const void *p, size_t n, struct mx_err *err)
 
 	k->werr = err;
 	w = archive_write_data(k->local ? k->disk : k->tw, p, n);
-	if (w < 0 || (size_t)w != n)
-		return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+	if (w < 0 || (size_t)w != n) {
+		mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
 		    mx_host_name(k->to), k->path, archive_error_string(k->local ?
 		    k->disk : k->tw));
+		note_full(k, err);
+		return -1;
+	}
 	if (!k->local)
 		k->chunk += n;
 	return 0;

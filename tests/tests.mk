@@ -141,3 +141,9 @@ SH_TESTS += tests/ui/table.sh
 SH_TESTS += tests/ui/ssh.sh
 EXTRA_DIST += tests/bench/ui-keys.sh
 SH_TESTS += tests/ui/walk-user.sh
+
+## Fault runs (issue 9): a full filesystem, a cut ssh connection, MariaDB
+## restarted during the account reads.
+SH_TESTS += tests/faults/mariadb.sh
+SH_TESTS += tests/faults/disk-full.sh
+SH_TESTS += tests/faults/ssh-cut.sh
