@@ -86,6 +86,30 @@ struct q {
 
 /* Run a query; 1 with rows to fetch, 0 when the table does not exist,
  * -1 on error. */
+/* A failed query: which server, as which user, reading which table, and
+ * the server's (or the client library's) reason, e.g. "MySQL
+ * mxread@localhost via /run/mysqld/mysqld.sock: vpopmail.vpopmail: Lost
+ * connection to server during query". */
+static int
+q_fail(MYSQL *m, const char *sql, struct mx_err *err)
+{
+	char table[200] = "?";
+	const char *f = strstr(sql, " FROM ");
+
+	if (f != NULL)
+		snprintf(table, sizeof table, "%s%s%.*s", m->db ? m->db : "",
+		    m->db ? "." : "", (int)strcspn(f + 6, " "), f + 6);
+	if (m->unix_socket != NULL && (m->host == NULL ||
+	    strcmp(m->host, "localhost") == 0))
+		return mx_err_set(err, MX_E_REMOTE, _("MySQL %s@%s via %s: %s: "
+		    "%s (a re-run reads everything again)"),
+		    m->user ? m->user : "?", m->host ? m->host : "localhost",
+		    m->unix_socket, table, mysql_error(m));
+	return mx_err_set(err, MX_E_REMOTE, _("MySQL %s@%s:%u: %s: %s (a "
+	    "re-run reads everything again)"), m->user ? m->user : "?",
+	    m->host ? m->host : "?", m->port, table, mysql_error(m));
+}
+
 static int
 q_run(MYSQL *m, struct q *q, const char *sql, struct mx_err *err)
 {
@@ -94,12 +118,10 @@ q_run(MYSQL *m, struct q *q, const char *sql, struct mx_err *err)
 		if (mysql_errno(m) == ER_NO_SUCH_TABLE ||
 		    mysql_errno(m) == ER_BAD_FIELD_ERROR)
 			return 0;
-		return mx_err_set(err, MX_E_REMOTE, _("MySQL: %s"),
-		    mysql_error(m));
+		return q_fail(m, sql, err);
 	}
 	if ((q->res = mysql_store_result(m)) == NULL)
-		return mx_err_set(err, MX_E_REMOTE, _("MySQL: %s"),
-		    mysql_error(m));
+		return q_fail(m, sql, err);
 	q->nf = mysql_num_fields(q->res);
 	q->f = mysql_fetch_fields(q->res);
 	return 1;

@@ -36,7 +36,7 @@ TESTS += tests/unit/test-preflight
 SH_TESTS = tests/cli/basics.sh
 SH_TESTS += tests/lab/core.sh
 
-EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
+EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/unit/tree.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
 
@@ -135,6 +135,7 @@ TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/batch/run.sh
 SH_TESTS += tests/batch/isolation.sh
+SH_TESTS += tests/e2e/live.sh
 EXTRA_DIST += tests/bench/queue.sh
 SH_TESTS += tests/accounts/create-system.sh
 SH_TESTS += tests/accounts/vpopmail-script.sh
@@ -149,3 +150,9 @@ SH_TESTS += tests/ui/overview.sh
 SH_TESTS += tests/ui/ssh.sh
 EXTRA_DIST += tests/bench/ui-keys.sh
 SH_TESTS += tests/ui/walk-user.sh
+
+## Fault runs (issue 9): a full filesystem, a cut ssh connection, MariaDB
+## restarted during the account reads.
+SH_TESTS += tests/faults/mariadb.sh
+SH_TESTS += tests/faults/disk-full.sh
+SH_TESTS += tests/faults/ssh-cut.sh
