@@ -118,6 +118,15 @@ mx_ledger_compare(struct mx_host *src, const char *sdir, struct mx_host *dst,
     const char *ddir, int digests, struct mx_ledger_entry *e,
     struct mx_err *err)
 {
+	return mx_ledger_compare_fmt(src, sdir, MX_MBOXO, dst, ddir, digests,
+	    e, err);
+}
+
+int
+mx_ledger_compare_fmt(struct mx_host *src, const char *sdir,
+    enum mx_mbox_format fmt, struct mx_host *dst, const char *ddir,
+    int digests, struct mx_ledger_entry *e, struct mx_err *err)
+{
 	struct mx_listing a, b;
 	size_t i;
 	int rc = -1;
@@ -137,7 +146,7 @@ mx_ledger_compare(struct mx_host *src, const char *sdir, struct mx_host *dst,
 	if (a.is_file && !b.is_file) {
 		mx_listing_free(&a);
 		mx_listing_free(&b);
-		return mx_ledger_compare_mbox(src, sdir, MX_MBOXO, dst, ddir,
+		return mx_ledger_compare_mbox(src, sdir, fmt, dst, ddir,
 		    digests, e, err);
 	}
 	if (a.is_file || b.is_file) {

@@ -57,6 +57,10 @@ int mx_ledger_ok(const struct mx_ledger_entry *e);
 int mx_ledger_compare(struct mx_host *src, const char *sdir,
     struct mx_host *dst, const char *ddir, int digests,
     struct mx_ledger_entry *e, struct mx_err *err);
+/* The same, reading an mbox source as fmt (what the transfer was told). */
+int mx_ledger_compare_fmt(struct mx_host *src, const char *sdir,
+    enum mx_mbox_format fmt, struct mx_host *dst, const char *ddir,
+    int digests, struct mx_ledger_entry *e, struct mx_err *err);
 
 /* Compare an mbox on src (read once, streamed, never written) with the
  * Maildir it was converted into on dst (mbox.h names: DATE.HDIGEST[_N].

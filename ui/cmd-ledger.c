@@ -23,7 +23,7 @@ usage(void)
 {
 	fprintf(stderr, _("Usage: mxmove ledger (--from HOST --to HOST | --plan FILE)\n"
 	    "         [--user NAME:SRC_MAILDIR:DST_MAILDIR]... [--file LEDGER]\n"
-	    "         [--no-digests] [--json]\n"
+	    "         [--no-digests] [--mbox-format F] [--json]\n"
 	    "With no --user, shows the ledger file as it stands. With --plan,\n"
 	    "the ledger is PLAN.ledger and --json adds the overview of every\n"
 	    "account (state, counts, bytes, flags and UIDLs equal, problems).\n"
@@ -86,6 +86,7 @@ mx_cmd_ledger(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "no-digests", no_argument, NULL, 'D' },
+		{ "mbox-format", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -94,6 +95,7 @@ mx_cmd_ledger(int argc, char **argv)
 	char **users = NULL, *deflt = NULL;
 	size_t nusers = 0, i;
 	int c, json = 0, digests = 1, rc = MX_EXIT_OK;
+	enum mx_mbox_format fmt = MX_MBOXO;
 	struct mx_plan *plan = NULL;
 	struct mx_host *src = NULL, *dst = NULL;
 	struct mx_ledger l = { NULL, 0, 0 };
@@ -107,6 +109,14 @@ mx_cmd_ledger(int argc, char **argv)
 		case 'p': planfile = optarg; break;
 		case 'F': file = optarg; break;
 		case 'D': digests = 0; break;
+		case 'M':
+			if (mx_mbox_format_parse(optarg, &fmt) == -1) {
+				fprintf(stderr, _("mxmove ledger: unknown mbox format "
+				    "%s (mboxo, mboxrd or mboxcl2)\n"), optarg);
+				free(users);
+				return MX_EXIT_USAGE;
+			}
+			break;
 		case 'j': json = 1; break;
 		case 'u':
 			users = realloc(users, (nusers + 1) * sizeof *users);
@@ -168,7 +178,8 @@ mx_cmd_ledger(int argc, char **argv)
 		*sdir++ = '\0';
 		*ddir++ = '\0';
 		snprintf(e.user, sizeof e.user, "%s", spec);
-		if (mx_ledger_compare(src, sdir, dst, ddir, digests, &e, &err) == -1) {
+		if (mx_ledger_compare_fmt(src, sdir, fmt, dst, ddir, digests, &e,
+		    &err) == -1) {
 			/* One user's failure never stops the others. */
 			snprintf(e.first_problem, sizeof e.first_problem, "%.200s", err.msg);
 			e.missing = e.src.messages ? e.src.messages : 1;

@@ -59,4 +59,22 @@ like "$out" 'flags-differ 1  dates-differ 1' "one flag and one date differ"
 k=${f##*/cur/}
 like "$out" "flags differ: /${k%%:2,*}\\)" "the message is named"
 is "$(cd "$t/old" && find . -printf '%p %s %T@ %m\n' | sort)" "$before" "the old host is left exactly as it was"
+
+# An mboxrd spool: the ledger reads it as the transfer did (--mbox-format).
+printf 'From a@example.org Mon Nov  2 10:00:00 2026\nSubject: rd\n\n>>From quoted twice\n' \
+    >"$t/old/var/mail/dan"
+mkdir -p "$t/new/home/dan"
+run_mx transfer --from "local:$t/old" --to "local:$t/new" --mbox-format mboxrd \
+    --user "dan:/var/mail/dan:/home/dan/Maildir:$(id -u):$(id -g)" --state "$t/state"
+is "$rc" 0 "transfer of an mboxrd spool"
+run_mx ledger --from "local:$t/old" --to "local:$t/new" --mbox-format mboxrd \
+    --user dan:/var/mail/dan:/home/dan/Maildir --file "$t/dan.json"
+is "$rc" 0 "the ledger with --mbox-format mboxrd agrees"
+like "$out" '^dan +ok +src 1 msgs' "one message on both sides"
+run_mx ledger --from "local:$t/old" --to "local:$t/new" \
+    --user dan:/var/mail/dan:/home/dan/Maildir --file "$t/dan.json"
+is "$rc" 1 "read as mboxo, the unquoting differs and the ledger says so"
+run_mx ledger --from "local:$t/old" --to "local:$t/new" --mbox-format mbox \
+    --user dan:/var/mail/dan:/home/dan/Maildir --file "$t/dan.json"
+is "$rc" 2 "an unknown mbox format is a usage error"
 done_testing
