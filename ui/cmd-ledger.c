@@ -76,6 +76,33 @@ plan_overview(const char *planfile, const struct mx_ledger *l)
 	return a;
 }
 
+/* With a plan: every account needing attention, why, and what to do. */
+static void
+print_attention(const char *planfile, const struct mx_ledger *l)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	char *copy = strdup(planfile);
+	size_t i;
+
+	if (copy == NULL || mx_overview_build(&ov, dirname(copy), l, &err) == -1) {
+		if (copy != NULL)
+			fprintf(stderr, "mxmove ledger: %s\n", err.msg);
+		free(copy);
+		return;
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	printf(_("%zu account(s), %zu need attention\n"), ov.n,
+	    mx_overview_problems(&ov));
+	for (i = 0; i < ov.n; i++)
+		if (ov.v[i].problem)
+			printf(_("  %s (%s): %s\n    what to do: %s\n"), ov.v[i].user,
+			    ov.v[i].state, ov.v[i].reason, ov.v[i].advice ?
+			    _(ov.v[i].advice) : "-");
+	mx_overview_free(&ov);
+	free(copy);
+}
+
 int
 mx_cmd_ledger(int argc, char **argv)
 {
@@ -206,9 +233,12 @@ mx_cmd_ledger(int argc, char **argv)
 			    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 		free(text);
-	} else
+	} else {
 		for (i = 0; i < l.n; i++)
 			print_entry(&l.v[i]);
+		if (planfile != NULL)
+			print_attention(planfile, &l);
+	}
 	for (i = 0; i < l.n; i++)
 		if (!mx_ledger_ok(&l.v[i]))
 			rc = MX_EXIT_FAIL;

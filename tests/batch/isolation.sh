@@ -44,6 +44,10 @@ lo=$(printf '%s\n' "$out" | tr -d ' \n')
 like "$lo" '"users":\[' "ledger --plan --json: the ledger"
 like "$lo" '"overview":\[.*\{"user":"dave","state":"failed"' "and the same overview"
 like "$lo" '\{"user":"carol","ok":false,[^]]*"damaged":1,' "carol's ledger counts the damage"
+run_mx ledger --plan "$d/plan"
+is "$rc" 1 "ledger --plan: exit 1 while a user has a problem"
+like "$out" '6 account\(s\), 2 need attention' "the text form counts them"
+like "$out" 'dave \(failed\): .*is a file, not a Maildir' "and names dave with the reason"
 
 rm "$d/new/home/dave/Maildir"
 out=$("$MXMOVE" run --demo "$d" --step 4 --yes 2>"$t/err"); rc=$?
