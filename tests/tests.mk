@@ -147,3 +147,7 @@ SH_TESTS += tests/ui/walk-user.sh
 SH_TESTS += tests/faults/mariadb.sh
 SH_TESTS += tests/faults/disk-full.sh
 SH_TESTS += tests/faults/ssh-cut.sh
+check_PROGRAMS += tests/unit/test-transfer-tar
+tests_unit_test_transfer_tar_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_transfer_tar_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-transfer-tar
