@@ -425,6 +425,7 @@ struct job {
 	struct mx_listing src, dst;
 	struct mx_nameset *want;	/* keys to copy */
 	struct mx_nameset *done;	/* keys copied in this pass */
+	struct mx_nameset *folders;	/* the target's folders (lazily) */
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
@@ -456,6 +457,32 @@ report(struct job *j, const char *fmt, ...)
 	mx_buf_vprintf(&j->r->report, fmt, ap);
 	va_end(ap);
 	mx_buf_puts(&j->r->report, "\n");
+}
+
+/* A folder the target has or gets in this pass: one in either listing
+ * (prepare_target makes the source's). */
+static int
+known_folder(struct job *j, const char *folder)
+{
+	char f[PATH_MAX], k[PATH_MAX];
+	const struct mx_msgrec *m;
+	const char *nm;
+	size_t i;
+
+	if (folder[0] == '\0')
+		return 1;
+	if (j->folders == NULL) {
+		if ((j->folders = mx_nameset_new()) == NULL)
+			return 0;
+		for (i = 0; i < j->src.n + j->dst.n; i++) {
+			m = i < j->src.n ? &j->src.v[i] : &j->dst.v[i - j->src.n];
+			if (mx_listing_msg_path(m->path, k, sizeof k, f, sizeof f,
+			    &nm) == 0 && f[0] != '\0' &&
+			    mx_nameset_add(j->folders, f, 0) == -1)
+				return 0;
+		}
+	}
+	return mx_nameset_has(j->folders, folder, NULL);
 }
 
 /* Check an entry's path: 1 a message to copy, 0 to pass over quietly,
@@ -512,9 +539,11 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 		return 0;
 	if (mx_nameset_has(j->want, key, NULL))
 		return 1;
-	/* Arrived after the listing and not on the target: take it too. */
-	if (mx_listing_get(&j->src, key) == NULL && mx_listing_get(&j->dst, key) == NULL)
-		return 1;
+	/* Arrived after the listing and not on the target: take it too,
+	 * unless its folder is new since (the next pass makes it). */
+	if (mx_listing_get(&j->src, key) == NULL &&
+	    mx_listing_get(&j->dst, key) == NULL)
+		return known_folder(j, folder);
 	return 0;
 }
 
@@ -1395,6 +1424,7 @@ out:
 	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
+	mx_nameset_free(j.folders);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	free(j.srcpath);
@@ -1611,6 +1641,7 @@ out:
 	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
+	mx_nameset_free(j.folders);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	free(j.sink.dst);

@@ -151,3 +151,4 @@ check_PROGRAMS += tests/unit/test-transfer-tar
 tests_unit_test_transfer_tar_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_transfer_tar_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-transfer-tar
+SH_TESTS += tests/faults/late-folder.sh

@@ -110,13 +110,15 @@ main(void)
 		const char *seed;
 		int rc, copied, refused, msgs;
 	} t[] = {
-		{ "maildir", 0, 3, 0, 3 },
-		{ "maildir-pax", 0, 3, 0, 3 },
+		/* No listing here: .Sent is a folder the target does not
+		 * know, its message waits for a pass that lists it. */
+		{ "maildir", 0, 2, 0, 2 },
+		{ "maildir-pax", 0, 2, 0, 2 },
 		{ "absolute", 0, 0, 2, 0 },
 		{ "dotdot", 0, 0, 3, 0 },
 		{ "hardlinks", 0, 1, 2, 1 },
 		{ "devices", 0, 0, 3, 0 },
-		{ "symlinks", -1, 0, 2, 0 },	/* .Evil/new: no such folder */
+		{ "symlinks", 0, 0, 3, 0 },
 		{ "longname-pax", 0, 0, 1, 0 },
 		{ "truncated", -1, 0, 0, 0 },
 		{ "twice", 0, 1, 0, 1 },
