@@ -142,6 +142,7 @@ struct sink {
 	char name[PATH_MAX];
 	int existed;
 	int stage_gone;		/* the last chunk removed the stage */
+	struct mx_buf *folders;	/* " new cur '.F/new' ...": quoted */
 };
 
 static int
@@ -254,10 +255,14 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 	}
 	mx_buf_free(&eo);
 	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
+	/* One mv per directory (find splits long lists), never over a
+	 * file already there (-n); what mv left is what the target had. */
 	mx_buf_puts(&cmd, "cd ");
 	mx_shell_quote(&cmd, stage);
-	mx_buf_puts(&cmd, " && find . -type f -exec sh -c 'for f; do "
-	    "mv -n -- \"$f\" \"../$f\"; done' sh {} + && "
+	mx_buf_puts(&cmd, " && for d in");
+	mx_buf_append(&cmd, k->folders->data, k->folders->len);
+	mx_buf_puts(&cmd, "; do if [ -d \"$d\" ]; then find \"$d\" -mindepth 1 "
+	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} +; fi; done && "
 	    "find . -type f -exec rm -f -- {} +");
 	if (final) {
 		mx_buf_puts(&cmd, " && cd / && rm -rf ");
@@ -429,6 +434,7 @@ struct job {
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
+	struct mx_buf folders;		/* the sink's folders */
 	struct prog prog;
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
@@ -736,27 +742,28 @@ copy_planned(struct job *j, size_t nwant, struct mx_err *err)
 	return rc;
 }
 
-/* Target preparation: the Maildir, its folders, the stage. */
+/* Target preparation: the Maildir, its folders, the stage. One shell
+ * script and a handful of processes, whatever the number of folders: the
+ * directories missing are created by one mkdir and one chown. */
 static void
 mk_dir(struct mx_buf *sc, const char *base, const char *folder,
     const char *sub)
 {
-	char p[PATH_MAX];
+	struct mx_buf p = MX_BUF_INIT;
 
-	snprintf(p, sizeof p, "%s%s%s%s", base, folder[0] ? "/" : "", folder,
-	    sub);
-	mx_buf_puts(sc, "mk ");
-	mx_shell_quote(sc, p);
-	mx_buf_puts(sc, "; ");
+	mx_buf_printf(&p, "%s%s%s%s", base, folder[0] ? "/" : "", folder, sub);
+	mx_buf_puts(sc, " ");
+	mx_shell_quote(sc, p.data);
+	mx_buf_free(&p);
 }
 
 static int
 prepare_target(struct job *j, struct mx_err *err)
 {
 	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
-	struct mx_buf sc = MX_BUF_INIT;
+	struct mx_buf sc = MX_BUF_INIT, mf = MX_BUF_INIT;
 	struct mx_nameset *seen;
-	char folder[PATH_MAX], key[PATH_MAX], p[PATH_MAX], own[64];
+	char folder[PATH_MAX], key[PATH_MAX], own[64];
 	const char *name;
 	size_t i, d;
 	int rc;
@@ -766,12 +773,12 @@ prepare_target(struct job *j, struct mx_err *err)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	snprintf(own, sizeof own, "%lu:%lu", (unsigned long)j->sink.uid,
 	    (unsigned long)j->sink.gid);
+	mx_buf_reset(&j->folders);
+	mx_buf_puts(&j->folders, " new cur");
 	/* A symbolic link where a directory belongs is refused: the
-	 * renames below must not leave the Maildir. */
-	mx_buf_printf(&sc, "set -e; umask 077; mk() { if [ -L \"$1\" ]; then "
-	    "echo \"$1 is a symbolic link: refused\" >&2; exit 1; fi; "
-	    "[ -d \"$1\" ] || { mkdir -p -m 700 \"$1\"; chown %s \"$1\"; }; }; ",
-	    own);
+	 * renames below must not leave the Maildir. Parents come before
+	 * their children, so one mkdir -p and one chown do. */
+	mx_buf_puts(&sc, "set -e; umask 077; set --; for d in");
 	for (d = 0; d < 4; d++)
 		mk_dir(&sc, j->sink.hdst, "", subs[d]);
 	for (i = 0; i < j->src.n; i++) {
@@ -782,30 +789,43 @@ prepare_target(struct job *j, struct mx_err *err)
 			continue;
 		for (d = 0; d < 4; d++)
 			mk_dir(&sc, j->sink.hdst, folder, subs[d]);
-		{
-			struct mx_buf mf = MX_BUF_INIT;
+		for (d = 2; d < 4; d++) {
+			struct mx_buf f = MX_BUF_INIT;
 
-			mx_buf_printf(&mf, "%s/%s/maildirfolder", j->sink.hdst,
-			    folder);
-			mx_buf_puts(&sc, "[ -e ");
-			mx_shell_quote(&sc, mf.data);
-			mx_buf_puts(&sc, " ] || { : > ");
-			mx_shell_quote(&sc, mf.data);
-			mx_buf_printf(&sc, "; chown %s ", own);
-			mx_shell_quote(&sc, mf.data);
-			mx_buf_puts(&sc, "; }; ");
-			mx_buf_free(&mf);
+			mx_buf_printf(&f, "%s%s", folder, subs[d]);
+			mx_buf_puts(&j->folders, " ");
+			mx_shell_quote(&j->folders, f.data);
+			mx_buf_free(&f);
 		}
+		mk_dir(&mf, j->sink.hdst, folder, "/maildirfolder");
+	}
+	mx_buf_printf(&sc, "; do if [ -L \"$d\" ]; then echo \"$d is a "
+	    "symbolic link: refused\" >&2; exit 1; fi; [ -d \"$d\" ] || set -- "
+	    "\"$@\" \"$d\"; done; if [ $# -gt 0 ]; then mkdir -p -m 700 \"$@\"; "
+	    "chown %s \"$@\"; fi; ", own);
+	if (mf.len > 0) {
+		/* The folder markers, created empty where missing. */
+		mx_buf_puts(&sc, "set --; for f in");
+		mx_buf_append(&sc, mf.data, mf.len);
+		mx_buf_printf(&sc, "; do [ -e \"$f\" ] || { : > \"$f\"; set -- "
+		    "\"$@\" \"$f\"; }; done; if [ $# -gt 0 ]; then chown %s "
+		    "\"$@\"; fi; ", own);
 	}
 	/* The stage stays owned by whoever runs the copy (root): the user
 	 * cannot plant links in it while it is written. */
-	snprintf(p, sizeof p, "%s/%s", j->sink.hdst, MX_STAGE);
-	mx_buf_puts(&sc, "rm -rf ");
-	mx_shell_quote(&sc, p);
-	mx_buf_puts(&sc, "; mkdir -m 700 ");
-	mx_shell_quote(&sc, p);
+	mx_buf_reset(&mf);
+	mx_buf_printf(&mf, "%s/%s", j->sink.hdst, MX_STAGE);
+	mx_buf_puts(&sc, "if [ -e ");
+	mx_shell_quote(&sc, mf.data);
+	mx_buf_puts(&sc, " ] || [ -L ");
+	mx_shell_quote(&sc, mf.data);
+	mx_buf_puts(&sc, " ]; then rm -rf ");
+	mx_shell_quote(&sc, mf.data);
+	mx_buf_puts(&sc, "; fi; mkdir -m 700 ");
+	mx_shell_quote(&sc, mf.data);
 	rc = run_script(j->to, sc.data, NULL, err);
 	mx_buf_free(&sc);
+	mx_buf_free(&mf);
 	mx_nameset_free(seen);
 	return rc;
 }
@@ -1316,6 +1336,7 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 	j.o = o;
 	j.r = r;
 	j.sink.to = to;
+	j.sink.folders = &j.folders;
 	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
 	j.prog.o = o;
 	j.prog.p.user = u->name;
@@ -1427,6 +1448,7 @@ out:
 	mx_nameset_free(j.folders);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
+	mx_buf_free(&j.folders);
 	free(j.srcpath);
 	free(j.sink.dst);
 	free(j.sink.hdst);

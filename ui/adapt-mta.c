@@ -476,8 +476,10 @@ freeze_plan(struct wz_stepctx *c, struct mx_host *h,
 	int rc;
 
 	memset(&f, 0, sizeof f);
-	f.domains = (const char *const *)doms;
+	/* Only qmail freezes per domain or home; Postfix and sendmail hold
+	 * every delivery and refuse a domain list. */
 	if (strcmp(ops->name, "qmail") == 0) {
+		f.domains = (const char *const *)doms;
 		if (strcmp(mx_plan_get(c->plan, MX_PLAN_STRATEGY), "queue") == 0) {
 			f.method = MX_FREEZE_REMOTE_QUEUE;
 			snprintf(to, sizeof to, "%s",

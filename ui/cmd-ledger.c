@@ -4,14 +4,18 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "commands.h"
 #include "host.h"
 #include "i18n.h"
 #include "ledger.h"
+#include "overview.h"
 #include "plan.h"
 
 static void
@@ -20,7 +24,10 @@ usage(void)
 	fprintf(stderr, _("Usage: mxmove ledger (--from HOST --to HOST | --plan FILE)\n"
 	    "         [--user NAME:SRC_MAILDIR:DST_MAILDIR]... [--file LEDGER]\n"
 	    "         [--no-digests] [--json]\n"
-	    "With no --user, shows the ledger file as it stands.\n"));
+	    "With no --user, shows the ledger file as it stands. With --plan,\n"
+	    "the ledger is PLAN.ledger and --json adds the overview of every\n"
+	    "account (state, counts, bytes, flags and UIDLs equal, problems).\n"
+	    "SRC may be an mbox file: it is compared with the Maildir it became.\n"));
 }
 
 static void
@@ -44,6 +51,29 @@ print_entry(const struct mx_ledger_entry *e)
 	if (e->first_problem[0] != '\0')
 		printf("  (%s)", e->first_problem);
 	putchar('\n');
+}
+
+/* The overview across all accounts of a plan: the state the steps left
+ * beside the plan file (batch mode's layout) and this ledger. */
+static json_object *
+plan_overview(const char *planfile, const struct mx_ledger *l)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	char *copy = strdup(planfile);
+	json_object *a;
+
+	if (copy == NULL || mx_overview_build(&ov, dirname(copy), l, &err) == -1) {
+		if (copy != NULL)
+			fprintf(stderr, "mxmove ledger: %s\n", err.msg);
+		free(copy);
+		return json_object_new_array();
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	a = mx_overview_json(&ov);
+	mx_overview_free(&ov);
+	free(copy);
+	return a;
 }
 
 int
@@ -155,9 +185,15 @@ mx_cmd_ledger(int argc, char **argv)
 	}
 	if (json) {
 		char *text = mx_ledger_json(&l);
+		json_object *o = text ? json_tokener_parse(text) : NULL;
 
-		if (text != NULL)
-			puts(text);
+		if (o != NULL && planfile != NULL)
+			json_object_object_add(o, "overview",
+			    plan_overview(planfile, &l));
+		if (o != NULL)
+			puts(json_object_to_json_string_ext(o,
+			    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
 		free(text);
 	} else
 		for (i = 0; i < l.n; i++)

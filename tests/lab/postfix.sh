@@ -17,6 +17,11 @@
 #     Makes NAME deliver DOMAIN's USERs into Maildirs under
 #     $LAB/NAME/postfix/mail/DOMAIN/USER/ (virtual(8), uid/gid 65534).
 #     Call before lab_start_postfix (or reload after).
+#     LAB_POSTFIX_IN=HOST: run it inside the mount and UTS namespaces of
+#     the lab host HOST's sshd (its /etc/passwd, /home, /var ...: local(8)
+#     then delivers to that host's users); the config directory gets the
+#     rest of /etc/postfix (postfix-files, dynamicmaps.cf) so that it can
+#     stand as that host's /etc/postfix (LAB_SSHD_BINDS).
 # lab_postfix_conf NAME: the config directory (give it as -c / --postfix-config).
 # lab_postfix_maildir NAME DOMAIN USER: the Maildir of a virtual user.
 # lab_postfix_stop NAME: "postfix stop" and wait for the master to go.
@@ -58,12 +63,16 @@ lab_postfix_virtual() {
 }
 
 lab_start_postfix() {
-	local _hn=$1 _addr=$2 _p _c
+	local _hn=$1 _addr=$2 _p _c _in=()
 	shift 2
 	command -v postfix >/dev/null || skip_all "postfix is missing"
 	_lab_postfix_tree "$_hn"
 	_p=$LAB/$_hn/postfix
 	_c=$_p/conf
+	if [ -n "${LAB_POSTFIX_IN:-}" ]; then
+		_in=(nsenter -t "$(cat "$LAB/sshd-$LAB_POSTFIX_IN.pid")" -m -u --)
+		cp -an /etc/postfix/. "$_c/" || bail "cp /etc/postfix to $_c"
+	fi
 	postconf -c "$_c" -e "queue_directory=$_p/spool" "data_directory=$_p/data" \
 	    "inet_interfaces=loopback-only" "inet_protocols=ipv4" \
 	    "myhostname=$_hn.example.test" "mydestination=localhost" \
@@ -81,9 +90,9 @@ lab_start_postfix() {
 	    bail "postconf -M smtpd"
 	postconf -c "$_c" -M "postlog/unix-dgram=postlog unix-dgram n - n - 1 postlogd"
 	postconf -c "$_c" -F '*/*/chroot = n'
-	postfix -c "$_c" check >>"$LAB/$_hn-postfix.log" 2>&1 ||
+	"${_in[@]}" postfix -c "$_c" check >>"$LAB/$_hn-postfix.log" 2>&1 ||
 	    bail "postfix -c $_c check (see $LAB/$_hn-postfix.log)"
-	lab_spawn "$_hn-postfix" postfix -c "$_c" start-fg
+	lab_spawn "$_hn-postfix" "${_in[@]}" postfix -c "$_c" start-fg
 	lab_wait 100 "postfix $_hn on $_addr:25" lab_tcp_open "$_addr" 25 ||
 	    bail "postfix $_hn did not start"
 }
