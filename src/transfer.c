@@ -430,7 +430,7 @@ struct job {
 	struct mx_listing src, dst;
 	struct mx_nameset *want;	/* keys to copy */
 	struct mx_nameset *done;	/* keys copied in this pass */
-	struct mx_nameset *folders;	/* the target's folders (lazily) */
+	struct mx_nameset *known;	/* the target's folders (lazily) */
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
@@ -465,30 +465,28 @@ report(struct job *j, const char *fmt, ...)
 	mx_buf_puts(&j->r->report, "\n");
 }
 
-/* A folder the target has or gets in this pass: one in either listing
- * (prepare_target makes the source's). */
+/* A folder this pass prepared on the target (prepare_target: the folders
+ * of the messages wanted), where the sinks move messages in. */
 static int
 known_folder(struct job *j, const char *folder)
 {
 	char f[PATH_MAX], k[PATH_MAX];
-	const struct mx_msgrec *m;
 	const char *nm;
 	size_t i;
 
 	if (folder[0] == '\0')
 		return 1;
-	if (j->folders == NULL) {
-		if ((j->folders = mx_nameset_new()) == NULL)
+	if (j->known == NULL) {
+		if ((j->known = mx_nameset_new()) == NULL)
 			return 0;
-		for (i = 0; i < j->src.n + j->dst.n; i++) {
-			m = i < j->src.n ? &j->src.v[i] : &j->dst.v[i - j->src.n];
-			if (mx_listing_msg_path(m->path, k, sizeof k, f, sizeof f,
-			    &nm) == 0 && f[0] != '\0' &&
-			    mx_nameset_add(j->folders, f, 0) == -1)
+		for (i = 0; i < j->src.n; i++)
+			if (mx_nameset_has(j->want, j->src.v[i].key, NULL) &&
+			    mx_listing_msg_path(j->src.v[i].path, k, sizeof k, f,
+			    sizeof f, &nm) == 0 && f[0] != '\0' &&
+			    mx_nameset_add(j->known, f, 0) == -1)
 				return 0;
-		}
 	}
-	return mx_nameset_has(j->folders, folder, NULL);
+	return mx_nameset_has(j->known, folder, NULL);
 }
 
 /* Check an entry's path: 1 a message to copy, 0 to pass over quietly,
@@ -546,7 +544,7 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 	if (mx_nameset_has(j->want, key, NULL))
 		return 1;
 	/* Arrived after the listing and not on the target: take it too,
-	 * unless its folder is new since (the next pass makes it). */
+	 * when this pass prepared its folder (else the next pass will). */
 	if (mx_listing_get(&j->src, key) == NULL &&
 	    mx_listing_get(&j->dst, key) == NULL)
 		return known_folder(j, folder);
@@ -1445,7 +1443,7 @@ out:
 	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
-	mx_nameset_free(j.folders);
+	mx_nameset_free(j.known);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	mx_buf_free(&j.folders);
@@ -1663,7 +1661,7 @@ out:
 	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
-	mx_nameset_free(j.folders);
+	mx_nameset_free(j.known);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	free(j.sink.dst);
