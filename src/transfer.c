@@ -430,6 +430,7 @@ struct job {
 	struct mx_listing src, dst;
 	struct mx_nameset *want;	/* keys to copy */
 	struct mx_nameset *done;	/* keys copied in this pass */
+	struct mx_nameset *known;	/* the target's folders (lazily) */
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
@@ -462,6 +463,30 @@ report(struct job *j, const char *fmt, ...)
 	mx_buf_vprintf(&j->r->report, fmt, ap);
 	va_end(ap);
 	mx_buf_puts(&j->r->report, "\n");
+}
+
+/* A folder this pass prepared on the target (prepare_target: the folders
+ * of the messages wanted), where the sinks move messages in. */
+static int
+known_folder(struct job *j, const char *folder)
+{
+	char f[PATH_MAX], k[PATH_MAX];
+	const char *nm;
+	size_t i;
+
+	if (folder[0] == '\0')
+		return 1;
+	if (j->known == NULL) {
+		if ((j->known = mx_nameset_new()) == NULL)
+			return 0;
+		for (i = 0; i < j->src.n; i++)
+			if (mx_nameset_has(j->want, j->src.v[i].key, NULL) &&
+			    mx_listing_msg_path(j->src.v[i].path, k, sizeof k, f,
+			    sizeof f, &nm) == 0 && f[0] != '\0' &&
+			    mx_nameset_add(j->known, f, 0) == -1)
+				return 0;
+	}
+	return mx_nameset_has(j->known, folder, NULL);
 }
 
 /* Check an entry's path: 1 a message to copy, 0 to pass over quietly,
@@ -507,15 +532,22 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 		return 0;
 	if (mx_listing_msg_path(path, key, klen, folder, sizeof folder, name) == -1)
 		return 0;
+	if (strlen(*name) > NAME_MAX) {	/* no file system holds it */
+		report(j, _("refused (a name longer than %d bytes): %.80s..."),
+		    NAME_MAX, p);
+		return -1;
+	}
 	/* Once per unique name, even when new/ and cur/ both hold it (a
 	 * client moved it while tar ran). */
 	if (mx_nameset_has(j->done, key, NULL))
 		return 0;
 	if (mx_nameset_has(j->want, key, NULL))
 		return 1;
-	/* Arrived after the listing and not on the target: take it too. */
-	if (mx_listing_get(&j->src, key) == NULL && mx_listing_get(&j->dst, key) == NULL)
-		return 1;
+	/* Arrived after the listing and not on the target: take it too,
+	 * when this pass prepared its folder (else the next pass will). */
+	if (mx_listing_get(&j->src, key) == NULL &&
+	    mx_listing_get(&j->dst, key) == NULL)
+		return known_folder(j, folder);
 	return 0;
 }
 
@@ -1411,6 +1443,7 @@ out:
 	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
+	mx_nameset_free(j.known);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	mx_buf_free(&j.folders);
@@ -1522,4 +1555,117 @@ mx_transfer_all(const char *from, const char *to,
 	mx_journal_close(jn);
 	pthread_mutex_destroy(&p.mu);
 	return p.failed;
+}
+
+/* A tar stream from a file descriptor (tests, fuzz-tar) ------------------ */
+
+struct fdsrc {
+	int fd;
+	char buf[XBUF];
+};
+
+static la_ssize_t
+fd_read(struct archive *a, void *ctx, const void **out)
+{
+	struct fdsrc *s = ctx;
+	ssize_t n;
+
+	do
+		n = read(s->fd, s->buf, sizeof s->buf);
+	while (n == -1 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read");
+		return -1;
+	}
+	*out = s->buf;
+	return n;
+}
+
+int
+mx_transfer_tar_fd(struct mx_host *to, const struct mx_xfer_user *u, int fd,
+    struct mx_xfer_result *r, struct mx_err *err)
+{
+	struct mx_xfer_opts o;
+	struct job j;
+	struct fdsrc *s = NULL;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	char path[PATH_MAX], key[PATH_MAX];
+	const char *name;
+	int c, ar, rc = -1;
+
+	memset(r, 0, sizeof *r);
+	memset(&j, 0, sizeof j);
+	memset(&o, 0, sizeof o);
+	mx_err_clear(err);
+	j.from = j.to = j.sink.to = to;
+	j.u = u;
+	j.o = j.prog.o = &o;
+	j.r = r;
+	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
+	j.sink.local = 1;
+	j.prog.p.user = u->name;
+	j.sink.dst = strdup(u->dst);
+	j.sink.hdst = mx_host_path(to, u->dst);
+	j.want = mx_nameset_new();
+	j.done = mx_nameset_new();
+	j.md = EVP_MD_CTX_new();
+	s = malloc(sizeof *s);
+	if (j.sink.dst == NULL || j.sink.hdst == NULL || j.want == NULL ||
+	    j.done == NULL || j.md == NULL || s == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	s->fd = fd;
+	if (!mx_host_is_local(to)) {
+		mx_err_set(err, MX_E_USAGE, "%s: not a local host", mx_host_name(to));
+		goto out;
+	}
+	if (mx_listing_init(&j.src, err) == -1 ||
+	    mx_listing_init(&j.dst, err) == -1 ||
+	    resolve_owner(&j, err) == -1 || local_sink_open(&j.sink, err) == -1)
+		goto out;
+	if ((a = archive_read_new()) == NULL) {
+		mx_err_errno(err, ENOMEM, "archive_read_new");
+		goto out;
+	}
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open(a, s, NULL, fd_read, NULL) != ARCHIVE_OK) {
+		mx_err_set(err, MX_E_REMOTE, _("not a tar stream: %s"),
+		    archive_error_string(a));
+		goto out;
+	}
+	while ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    ar == ARCHIVE_WARN) {
+		c = check_entry(&j, e, path, sizeof path, &name, key, sizeof key);
+		if (c == -1)
+			r->refused++;
+		if (c == 1 && copy_entry(&j, a, e, path, name, key, err) == -1)
+			goto out;
+	}
+	if (ar != ARCHIVE_EOF) {
+		mx_err_set(err, MX_E_REMOTE, _("the tar stream broke off: %s"),
+		    archive_error_string(a));
+		goto out;
+	}
+	rc = sink_finish(&j.sink, err);
+out:
+	if (a != NULL)
+		archive_read_free(a);
+	sink_free(&j.sink);
+	r->state = rc == 0 ? MX_XS_DONE : MX_XS_FAILED;
+	if (rc == -1)
+		r->err = *err;
+	mx_listing_free(&j.src);
+	mx_listing_free(&j.dst);
+	mx_nameset_free(j.want);
+	mx_nameset_free(j.done);
+	mx_nameset_free(j.known);
+	EVP_MD_CTX_free(j.md);
+	free(j.copied);
+	free(j.sink.dst);
+	free(j.sink.hdst);
+	free(s);
+	return rc;
 }

@@ -41,11 +41,11 @@ chown -R 1001:1001 "$RO/home/alice"
 lab_start_sshd old "$LAB_OLD"
 lab_start_sshd new "$LAB_NEW"
 
-# check: "N BAD": messages in new/ and cur/ on the target, and how many of
+# check [DST]: "N BAD": messages in new/ and cur/ on the target, and how many of
 # them are not whole copies of the source's message of the same unique
 # name (or are there twice).
 check() {
-	python3 - "$SRC" "$DST" <<'PY'
+	python3 - "$SRC" "${1:-$DST}" <<'PY'
 import os, sys
 def msgs(root):
     out = {}
@@ -96,4 +96,24 @@ is "$(find "$DST" -printf '%u:%g\n' | sort -u)" "2101:2101" "everything owned by
 run_mx verify --from old --to new --state "$LAB/state" --user alice
 is "$rc" 0 "verify (every digest) agrees"
 is "$(fp_old)" "$before" "the old host is still unchanged"
+
+# The same into a local target (libarchive writes each file into the
+# stage, then renames it in; its error is only "Write failed").
+L=$LAB/local
+mkdir -p "$L/home"
+mount -t tmpfs -o size=2m,mode=755 mxfull2 "$L/home" || bail "mount tmpfs (local)"
+mkdir -p "$L/home/alice" && chown 2101:2101 "$L/home/alice"
+LD=$L/home/alice/Maildir
+run_mx transfer --from old --to "local:$L" --state "$LAB/state2" --user alice
+is "$rc" 1 "local target, full disk: exit 1"
+like "$out" "^alice: failed: local:$L: /home/alice/Maildir: no space left on the filesystem" \
+    "local target: the error names the user, the target, the Maildir and the cause"
+r=$(check "$LD")
+diag "local target after the failure: $r (messages in new/ and cur/, bad)"
+is "${r#* }" 0 "local target: nothing partial in new/ or cur/"
+mount -o remount,size=64m "$L/home" || bail "remount (local)"
+run_mx transfer --from old --to "local:$L" --state "$LAB/state2" --user alice
+is "$rc" 0 "local target: the re-run exits 0"
+is "$(check "$LD")" "60 0" "local target: exactly the source's 60 messages"
+is "$(fp_old)" "$before" "the old host is unchanged at the end"
 done_testing

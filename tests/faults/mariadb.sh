@@ -1,6 +1,6 @@
 #!/bin/bash
 # Fault run: MariaDB restarted while mxmove reads the accounts from
-# vpopmail's MySQL back-end (3000 accounts). Another session holds a
+# vpopmail's MySQL back-end (1000 accounts). Another session holds a
 # table lock, so mxmove's SELECT is certainly waiting inside the server
 # when mariadbd is killed by its PID (no timing guesses). Each time:
 # `mxmove accounts` and `create-accounts` fail with a clear error naming
@@ -13,7 +13,7 @@
 lab_enter "$@"
 command -v mariadb >/dev/null || skip_all "the mariadb client is missing"
 
-N=3000
+N=1000
 lab_start_mariadb || bail "MariaDB did not start"
 {
 	echo "CREATE DATABASE vpopmail;"
@@ -26,7 +26,7 @@ lab_start_mariadb || bail "MariaDB did not start"
 	echo "  PRIMARY KEY (pw_name, pw_domain)) ENGINE=InnoDB;"
 	echo "CREATE TABLE valias (alias char(32), domain char(96), valias_line text) ENGINE=InnoDB;"
 	echo "INSERT INTO valias VALUES ('sales', 'example.test', '&u00001@example.test');"
-	# One hash for all: crypt() 3000 times would only slow the test.
+	# One hash for all: crypt() for each would only slow the test.
 	h='$1$abcdefgh$0123456789abcdefghijkl'
 	i=1
 	while [ $i -le $N ]; do
