@@ -402,6 +402,12 @@ src_read(struct archive *a, void *ctx, const void **out)
 	return n;
 }
 
+/* A user's listings taken ahead, several users in one round trip. */
+struct prelist {
+	struct mx_listing src, dst;
+	struct mx_err serr, derr;	/* msg "": listed */
+};
+
 struct job {
 	struct mx_host *from, *to;
 	const struct mx_xfer_user *u;
@@ -418,6 +424,7 @@ struct job {
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
 	uint64_t report_lines;
+	struct prelist *pre;		/* listings taken ahead, or NULL */
 	int is_mbox;
 	int owner_known;
 };
@@ -1194,15 +1201,22 @@ run_job(struct job *j, struct mx_err *err)
 	uint64_t wbytes = 0;
 
 	prog_state(&j->prog, MX_XS_LISTING);
-	if (mx_listing_init(&j->dst, err) == -1)
-		return -1;
 	j->want = mx_nameset_new();
 	j->done = mx_nameset_new();
 	j->md = EVP_MD_CTX_new();
 	if (j->want == NULL || j->done == NULL || j->md == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (mx_listing_read(j->to, j->u->dst, &j->dst, err) == -1)
+	if (j->pre != NULL) {
+		if (j->pre->derr.msg[0] != '\0') {
+			*err = j->pre->derr;
+			return -1;
+		}
+		j->dst = j->pre->dst;
+		memset(&j->pre->dst, 0, sizeof j->pre->dst);
+	} else if (mx_listing_init(&j->dst, err) == -1 ||
+	    mx_listing_read(j->to, j->u->dst, &j->dst, err) == -1) {
 		return -1;
+	}
 	if (j->dst.is_file)
 		return mx_err_set(err, MX_E_USAGE, _("%s: %s is a file, not a "
 		    "Maildir"), mx_host_name(j->to), j->u->dst);
@@ -1262,10 +1276,10 @@ run_job(struct job *j, struct mx_err *err)
 	return 0;
 }
 
-int
-mx_transfer_user(struct mx_host *from, struct mx_host *to,
+static int
+transfer_user(struct mx_host *from, struct mx_host *to,
     const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
-    struct mx_xfer_result *r, struct mx_err *err)
+    struct mx_xfer_result *r, struct prelist *pre, struct mx_err *err)
 {
 	struct mx_xfer_user mu;
 	struct mx_host *spoolhost = NULL;
@@ -1304,9 +1318,18 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
-	if (mx_listing_init(&j.src, err) == -1 ||
-	    mx_listing_read(from, u->src, &j.src, err) == -1)
+	j.pre = pre;
+	if (pre != NULL) {
+		if (pre->serr.msg[0] != '\0') {
+			*err = pre->serr;
+			goto out;
+		}
+		j.src = pre->src;
+		memset(&pre->src, 0, sizeof pre->src);
+	} else if (mx_listing_init(&j.src, err) == -1 ||
+	    mx_listing_read(from, u->src, &j.src, err) == -1) {
 		goto out;
+	}
 	if (j.src.missing) {
 		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
 		    mx_host_name(from), u->src);
@@ -1400,48 +1423,154 @@ out:
 	return rc;
 }
 
+int
+mx_transfer_user(struct mx_host *from, struct mx_host *to,
+    const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *r, struct mx_err *err)
+{
+	return transfer_user(from, to, u, o, r, NULL, err);
+}
+
 /* Several users ----------------------------------------------------------- */
+
+#define GROUP_MAX 16	/* users listed in one round trip per host */
 
 struct pool {
 	const char *from, *to;
 	const struct mx_host_opts *hopts;
 	const struct mx_xfer_user *users;
-	size_t n, next;
+	size_t n, next, group;
 	const struct mx_xfer_opts *o;
 	struct mx_xfer_result *results;
 	pthread_mutex_t mu;
 	int failed;
 };
 
+static void
+fail_user(struct pool *p, size_t i, const struct mx_err *err)
+{
+	memset(&p->results[i], 0, sizeof p->results[i]);
+	p->results[i].state = MX_XS_FAILED;
+	p->results[i].err = *err;
+	pthread_mutex_lock(&p->mu);
+	p->failed++;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* List a group of users on both hosts, one round trip each. */
+static int
+prelist(struct mx_host *from, struct mx_host *to, const struct mx_xfer_user *u,
+    size_t n, struct prelist *pl, struct mx_err *err)
+{
+	const char *dirs[GROUP_MAX] = { NULL };
+	struct mx_listing ls[GROUP_MAX];
+	struct mx_err es[GROUP_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&pl[i], 0, sizeof pl[i]);
+		if (mx_listing_init(&pl[i].src, err) == -1 ||
+		    mx_listing_init(&pl[i].dst, err) == -1)
+			return -1;
+	}
+	for (i = 0; i < n; i++) {
+		dirs[i] = u[i].src;
+		ls[i] = pl[i].src;
+	}
+	if (mx_listing_read_many(from, dirs, n, ls, es, err) == -1)
+		goto back_src;
+	for (i = 0; i < n; i++) {
+		pl[i].src = ls[i];
+		pl[i].serr = es[i];
+		dirs[i] = u[i].dst;
+		ls[i] = pl[i].dst;
+	}
+	if (mx_listing_read_many(to, dirs, n, ls, es, err) == -1)
+		goto back_dst;
+	for (i = 0; i < n; i++) {
+		pl[i].dst = ls[i];
+		pl[i].derr = es[i];
+	}
+	return 0;
+back_src:
+	for (i = 0; i < n; i++)
+		pl[i].src = ls[i];
+	return -1;
+back_dst:
+	for (i = 0; i < n; i++)
+		pl[i].dst = ls[i];
+	return -1;
+}
+
+static void
+prelist_free(struct prelist *pl, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (pl[i].src.idx != NULL)
+			mx_listing_free(&pl[i].src);
+		if (pl[i].dst.idx != NULL)
+			mx_listing_free(&pl[i].dst);
+	}
+}
+
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
 	struct mx_host *from = NULL, *to = NULL;
+	struct prelist *pl;
 	struct mx_err err;
-	size_t i;
+	size_t i, first, n;
 
+	pl = calloc(GROUP_MAX, sizeof *pl);
 	for (;;) {
+		/* Users are taken a group at a time: one listing per host
+		 * for the group (a no-op pass is then a few round trips). */
 		pthread_mutex_lock(&p->mu);
-		i = p->next++;
+		first = p->next;
+		n = p->group;
+		if (first >= p->n)
+			n = 0;
+		else if (n > p->n - first)
+			n = p->n - first;
+		p->next += n;
 		pthread_mutex_unlock(&p->mu);
-		if (i >= p->n)
+		if (n == 0)
 			break;
 		mx_err_clear(&err);
 		if ((from == NULL && mx_host_open(&from, p->from, p->hopts, NULL,
 		    &err) == -1) || (to == NULL && mx_host_open(&to, p->to,
 		    p->hopts, NULL, &err) == -1)) {
-			memset(&p->results[i], 0, sizeof p->results[i]);
-			p->results[i].state = MX_XS_FAILED;
-			p->results[i].err = err;
-		} else if (mx_transfer_user(from, to, &p->users[i], p->o,
-		    &p->results[i], &err) == 0) {
+			for (i = first; i < first + n; i++)
+				fail_user(p, i, &err);
 			continue;
 		}
-		pthread_mutex_lock(&p->mu);
-		p->failed++;
-		pthread_mutex_unlock(&p->mu);
+		if (pl == NULL || n == 1 || p->o->verify_only ||
+		    prelist(from, to, &p->users[first], n, pl, &err) == -1) {
+			/* One at a time, as a single user is. */
+			if (pl != NULL)
+				prelist_free(pl, n);
+			for (i = first; i < first + n; i++)
+				if (mx_transfer_user(from, to, &p->users[i], p->o,
+				    &p->results[i], &err) == -1) {
+					pthread_mutex_lock(&p->mu);
+					p->failed++;
+					pthread_mutex_unlock(&p->mu);
+				}
+			continue;
+		}
+		for (i = first; i < first + n; i++)
+			if (transfer_user(from, to, &p->users[i], p->o,
+			    &p->results[i], &pl[i - first], &err) == -1) {
+				pthread_mutex_lock(&p->mu);
+				p->failed++;
+				pthread_mutex_unlock(&p->mu);
+			}
+		prelist_free(pl, n);
 	}
+	free(pl);
 	mx_host_close(from);
 	mx_host_close(to);
 	return NULL;
@@ -1479,6 +1608,12 @@ mx_transfer_all(const char *from, const char *to,
 	p.n = n;
 	p.o = o;
 	p.results = results;
+	/* Groups small enough that every worker gets several. */
+	p.group = n / ((size_t)jobs * 4);
+	if (p.group > GROUP_MAX)
+		p.group = GROUP_MAX;
+	if (p.group < 1)
+		p.group = 1;
 	pthread_mutex_init(&p.mu, NULL);
 	t = calloc((size_t)jobs, sizeof *t);
 	if (t == NULL) {
