@@ -120,20 +120,20 @@ mx_listing_get(const struct mx_listing *l, const char *key)
 	return &l->v[i];
 }
 
-/* The listing script for one directory: records "SIZE MTIME PATH\0",
- * "0 0 @attachments\0" and "0 0 maildirsize\0"; its status says what is
+/* The listing script for one directory: records "SIZE MTIME CTIME
+ * PATH\0", "0 0 0 @attachments\0" and "0 0 0 maildirsize\0"; its status says what is
  * there (0 a Maildir, 4 a file, 3 something else, 5 nothing, 6 find
  * failed). */
 static void
 list_fn(struct mx_buf *cmd)
 {
 	mx_buf_puts(cmd, "L() { if [ -d \"$1\" ]; then "
-	    "if [ -d \"$1/../@attachments\" ]; then printf '0 0 @attachments\\0'; fi; "
-	    "if [ -f \"$1/maildirsize\" ]; then printf '0 0 maildirsize\\0'; fi; "
+	    "if [ -d \"$1/../@attachments\" ]; then printf '0 0 0 @attachments\\0'; fi; "
+	    "if [ -f \"$1/maildirsize\" ]; then printf '0 0 0 maildirsize\\0'; fi; "
 	    "(cd \"$1\" && exec find . -mindepth 2 "
 	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
 	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
-	    "'%s %T@ %P\\0') || return 6; elif [ -f \"$1\" ]; then return 4; "
+	    "'%s %T@ %C@ %P\\0') || return 6; elif [ -f \"$1\" ]; then return 4; "
 	    "elif [ -e \"$1\" ]; then return 3; else return 5; fi; }; ");
 }
 
@@ -186,7 +186,7 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 {
 	struct mx_buf acc = MX_BUF_INIT;
 	struct mx_listing *l = n == 1 ? &ls[0] : NULL;
-	char buf[XBUF], *p, *z, *sp1, *sp2;
+	char buf[XBUF], *p, *z, *sp1, *sp2, *sp3;
 	ssize_t got;
 	size_t used, before;
 	int rc = -1;
@@ -215,7 +215,8 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 				}
 			} else if (l != NULL) {
 				sp1 = strchr(p, ' ');
-				sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+				sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+				sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
 				before = l->n;
 				if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
 					l->has_attachments = 1;
@@ -225,8 +226,10 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 				    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
 				    err) == -1)
 					goto out;
-				if (l->n > before)
+				if (l->n > before) {
 					l->v[before].mtime_ns = parse_ns(sp1 + 1);
+					l->v[before].ctime_ns = parse_ns(sp3 + 1);
+				}
 			}
 			used += (size_t)(z - p) + 1;
 			p = z + 1;

@@ -23,6 +23,7 @@ struct mx_msgrec {
 	uint64_t size;
 	int64_t mtime;		/* seconds */
 	int64_t mtime_ns;	/* nanoseconds, as listed (0: unknown) */
+	int64_t ctime_ns;	/* inode change time, the same way */
 	char digest[65];	/* "" until known */
 };
 

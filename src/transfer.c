@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "listing.h"
 #include "maildir.h"
+#include "manifest.h"
 #include "quote.h"
 #include "transfer.h"
 
@@ -836,18 +837,55 @@ out:
 
 /* Verification ----------------------------------------------------------- */
 
+/* The manifest of the last verified pass: STATE/manifest/USER. */
+static char *
+manifest_path(struct job *j, int mkdirs)
+{
+	struct mx_buf p = MX_BUF_INIT;
+
+	if (j->o->state_dir == NULL)
+		return NULL;
+	mx_buf_printf(&p, "%s/manifest", j->o->state_dir);
+	if (p.data == NULL)
+		return NULL;
+	if (mkdirs)
+		(void)mkdir(p.data, 0700);
+	mx_buf_printf(&p, "/%s", j->u->name);
+	return p.data;
+}
+
+static void
+manifest_id(struct job *j, struct mx_buf *id)
+{
+	mx_buf_printf(id, "%s\t%s\t%s\t%s", mx_host_name(j->from),
+	    mx_host_name(j->to), j->u->src, j->u->dst);
+	for (size_t i = 0; i < id->len; i++)
+		if (id->data[i] == '\n')
+			id->data[i] = ' ';
+}
+
+/* Compare the source's set with the target. Every message must be
+ * there with the same size, and the same SHA-256:
+ *  - copied in this pass: the digest of the stream, against the file
+ *    read back on the target;
+ *  - unchanged on both sides (path, size, ctime) since a verified pass
+ *    recorded their common digest in the manifest: that digest;
+ *  - anything else (and everything with all_digests): read on both.
+ * A verified pass records the digests in the manifest. */
 static int
 verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 {
-	struct mx_listing s2, d2, *S = &j->src, *D = &j->dst;
-	struct mx_msgrec **sv = NULL, **dv = NULL, *s, *d;
-	size_t i, n = 0;
+	struct mx_listing d2, *S = &j->src, *D = &j->dst;
+	struct mx_msgrec **sv = NULL, **dv = NULL, **sd = NULL, *s, *d;
+	struct mx_manifest *mf = NULL;
+	struct mx_buf id = MX_BUF_INIT;
+	char *mpath = NULL;
+	size_t i, n = 0, ns = 0, trusted = 0;
 	int rc = -1;
 
-	memset(&s2, 0, sizeof s2);
 	memset(&d2, 0, sizeof d2);
 	if (relist) {
-		if (mx_listing_init(&s2, err) == -1 || mx_listing_init(&d2, err) == -1)
+		if (mx_listing_init(&d2, err) == -1)
 			goto out;
 		/* The source's set is the one listed at the start (plus what
 		 * arrived in the stream); the target is looked at again. */
@@ -855,13 +893,19 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 			goto out;
 		D = &d2;
 	}
+	manifest_id(j, &id);
+	mpath = manifest_path(j, 0);
+	if (!all_digests && mpath != NULL && id.data != NULL &&
+	    mx_manifest_load(mpath, id.data, &mf, err) == -1)
+		goto out;
 	j->r->src_msgs = S->n;
 	j->r->src_bytes = S->bytes;
 	j->r->dst_msgs = D->n;
 	j->r->dst_bytes = D->bytes;
-	sv = calloc(S->n + j->ncopied + 1, sizeof *sv);
-	dv = calloc(S->n + j->ncopied + 1, sizeof *dv);
-	if (sv == NULL || dv == NULL) {
+	sv = calloc(S->n + 1, sizeof *sv);
+	dv = calloc(S->n + 1, sizeof *dv);
+	sd = calloc(S->n + 1, sizeof *sd);
+	if (sv == NULL || dv == NULL || sd == NULL) {
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
@@ -880,25 +924,22 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 			j->r->mismatched++;
 			continue;
 		}
-		if (all_digests) {
-			sv[n] = s;
-			dv[n++] = d;
+		if (!all_digests && s->digest[0] != '\0' &&
+		    mx_nameset_has(j->done, s->key, NULL)) {
+			/* Copied in this pass: the stream's digest. */
+		} else if (!all_digests && mx_manifest_trust(mf, s, d)) {
+			trusted++;
+			continue;
+		} else {
+			s->digest[0] = '\0';
+			sd[ns++] = s;
 		}
+		sv[n] = s;
+		dv[n++] = d;
 	}
-	if (!all_digests) {
-		/* Messages copied in this pass: the stream's digest. */
-		for (i = 0; i < j->ncopied; i++) {
-			s = &j->src.v[j->copied[i]];
-			d = mx_listing_get(D, s->key);
-			if (d == NULL || d->size != s->size)
-				continue;	/* reported above or gone */
-			sv[n] = s;
-			dv[n++] = d;
-		}
-	} else if (mx_listing_digest(j->from, j->u->src, sv, n, err) == -1) {
+	if (ns > 0 && mx_listing_digest(j->from, j->u->src, sd, ns, err) == -1)
 		goto out;
-	}
-	if (mx_listing_digest(j->to, j->u->dst, dv, n, err) == -1)
+	if (n > 0 && mx_listing_digest(j->to, j->u->dst, dv, n, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (sv[i]->digest[0] == '\0' ||
@@ -907,6 +948,15 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 			j->r->mismatched++;
 		}
 	j->r->verified = j->r->mismatched == 0;
+	/* Record what is proved, unless the manifest already says it all. */
+	if (j->r->verified && mpath != NULL && id.data != NULL &&
+	    (n > 0 || trusted != mx_manifest_count(mf))) {
+		free(mpath);
+		mpath = manifest_path(j, 1);
+		if (mpath == NULL || mx_manifest_save(mpath, id.data, S, D,
+		    err) == -1)
+			goto out;
+	}
 	if (relist) {
 		/* The target listing after the pass, for maildirsize. */
 		mx_listing_free(&j->dst);
@@ -917,8 +967,10 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 out:
 	free(sv);
 	free(dv);
-	if (s2.idx != NULL)
-		mx_listing_free(&s2);
+	free(sd);
+	free(mpath);
+	mx_buf_free(&id);
+	mx_manifest_free(mf);
 	if (d2.idx != NULL)
 		mx_listing_free(&d2);
 	return rc;
