@@ -105,6 +105,7 @@ SH_TESTS += tests/transfer/hostile.sh
 SH_TESTS += tests/transfer/kill.sh
 SH_TESTS += tests/transfer/ssh-dovecot.sh
 SH_TESTS += tests/transfer/ssh-valgrind.sh
+SH_TESTS += tests/transfer/manifest.sh
 check_PROGRAMS += tests/unit/test-journal
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
