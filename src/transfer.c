@@ -144,6 +144,8 @@ struct sink {
 	int existed;
 	int stage_gone;		/* the last chunk removed the stage */
 	struct mx_buf *folders;	/* " new cur '.F/new' ...": quoted */
+	struct mx_buf *prep;	/* the preparation, run before the first
+				   tar x (same round trip), or empty */
 };
 
 static int
@@ -195,8 +197,23 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 	    stage, NULL };
 
 	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
-	if (mx_host_exec_write(k->to, argv, &k->ts, err) == -1)
+	if (k->prep != NULL && k->prep->len > 0) {
+		/* The target's preparation and the first tar x: one round
+		 * trip. A failed preparation stops before tar runs. */
+		struct mx_buf cmd = MX_BUF_INIT;
+		int r;
+
+		mx_buf_append(&cmd, k->prep->data, k->prep->len);
+		mx_buf_puts(&cmd, " && exec ");
+		mx_shell_join(&cmd, argv);
+		r = mx_host_exec_write_sh(k->to, cmd.data, &k->ts, err);
+		mx_buf_free(&cmd);
+		mx_buf_reset(k->prep);
+		if (r == -1)
+			return -1;
+	} else if (mx_host_exec_write(k->to, argv, &k->ts, err) == -1) {
 		return -1;
+	}
 	k->werr = err;
 	k->tw = archive_write_new();
 	if (k->tw == NULL ||
@@ -421,6 +438,7 @@ struct job {
 	size_t ncopied, capcopied;
 	struct sink sink;
 	struct mx_buf folders;		/* the sink's folders */
+	struct mx_buf prep;		/* the sink's preparation script */
 	struct prog prog;
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
@@ -777,7 +795,16 @@ prepare_target(struct job *j, struct mx_err *err)
 	mx_shell_quote(&sc, mf.data);
 	mx_buf_puts(&sc, "; fi; mkdir -m 700 ");
 	mx_shell_quote(&sc, mf.data);
-	rc = run_script(j->to, sc.data, NULL, err);
+	if (j->sink.local || j->sink.prep == NULL) {
+		rc = run_script(j->to, sc.data, NULL, err);
+	} else {
+		/* Sent with the first tar x (remote_chunk_open). */
+		mx_buf_reset(j->sink.prep);
+		mx_buf_puts(j->sink.prep, "( ");
+		mx_buf_append(j->sink.prep, sc.data, sc.len);
+		mx_buf_puts(j->sink.prep, " )");
+		rc = 0;
+	}
 	mx_buf_free(&sc);
 	mx_buf_free(&mf);
 	mx_nameset_free(seen);
@@ -1301,9 +1328,9 @@ run_job(struct job *j, struct mx_err *err)
 		if (resolve_owner(j, err) == -1)
 			return -1;
 		prog_state(&j->prog, MX_XS_COPYING);
+		j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
 		if (prepare_target(j, err) == -1)
 			return -1;
-		j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
 		j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
 		    REMOTE_CHUNK;
 		if (j->sink.local && local_sink_open(&j->sink, err) == -1)
@@ -1349,6 +1376,7 @@ transfer_user(struct mx_host *from, struct mx_host *to,
 	j.r = r;
 	j.sink.to = to;
 	j.sink.folders = &j.folders;
+	j.sink.prep = &j.prep;
 	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
 	j.prog.o = o;
 	j.prog.p.user = u->name;
@@ -1469,6 +1497,7 @@ out:
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	mx_buf_free(&j.folders);
+	mx_buf_free(&j.prep);
 	free(j.srcpath);
 	free(j.sink.dst);
 	free(j.sink.hdst);
