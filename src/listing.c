@@ -182,7 +182,7 @@ status_of(struct mx_host *h, const char *dir, int status, const char *eo,
  * (n == 1, no markers) uses ls[0]. */
 static int
 read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
-    struct mx_err *err)
+    struct mx_buf *rest, struct mx_err *err)
 {
 	struct mx_buf acc = MX_BUF_INIT;
 	struct mx_listing *l = n == 1 ? &ls[0] : NULL;
@@ -197,6 +197,14 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 			goto out;
 		if (got == 0)
 			break;
+		if (rest != NULL && rest->len > 0) {
+			/* After "@S": the rest of the output, as it is. */
+			if (mx_buf_append(rest, buf, (size_t)got) == -1) {
+				mx_err_errno(err, ENOMEM, "malloc");
+				goto out;
+			}
+			continue;
+		}
 		if (mx_buf_append(&acc, buf, (size_t)got) == -1) {
 			mx_err_errno(err, ENOMEM, "malloc");
 			goto out;
@@ -204,6 +212,17 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 		used = 0;
 		p = acc.data;
 		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
+			if (p[0] == '@' && p[1] == 'S' && rest != NULL) {
+				/* The rest is not records (kept with its "@"). */
+				used += (size_t)(z - p) + 1;
+				if (mx_buf_append(rest, "@", 1) == -1 ||
+				    mx_buf_append(rest, z + 1, acc.len - used) == -1) {
+					mx_err_errno(err, ENOMEM, "malloc");
+					goto out;
+				}
+				used = acc.len;
+				break;
+			}
 			if (p[0] == '@') {
 				unsigned long i = strtoul(p + 3, &sp1, 10);
 
@@ -261,7 +280,7 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 	mx_shell_quote(&cmd, hp ? hp : dir);
 	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 		goto out;
-	if (read_records(s, l, &st, 1, err) == -1)
+	if (read_records(s, l, &st, 1, NULL, err) == -1)
 		goto out;
 	if (mx_stream_close(s, &status, &eo, err) == -1) {
 		s = NULL;
@@ -274,6 +293,54 @@ out:
 		mx_stream_close(s, NULL, NULL, NULL);
 	mx_buf_free(&cmd);
 	mx_buf_free(&eo);
+	free(hp);
+	return rc;
+}
+
+int
+mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
+    const char *post, struct mx_listing *l, struct mx_buf *out,
+    struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT, rest = MX_BUF_INIT;
+	struct mx_stream *s = NULL;
+	char *hp = NULL;
+	int status = -1, rc = -1, st = 0;
+
+	hp = mx_host_path(h, dir);
+	list_fn(&cmd);
+	mx_buf_puts(&cmd, "{ ");
+	mx_buf_puts(&cmd, pre);
+	mx_buf_puts(&cmd, "; } || exit 7; L ");
+	mx_shell_quote(&cmd, hp ? hp : dir);
+	mx_buf_puts(&cmd, "; st=$?; printf '@S\\0'; ");
+	mx_buf_puts(&cmd, post && post[0] ? post : ":");
+	mx_buf_puts(&cmd, "; exit $st");
+	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
+		goto out;
+	if (read_records(s, l, &st, 1, &rest, err) == -1)
+		goto out;
+	if (mx_stream_close(s, &status, &eo, err) == -1) {
+		s = NULL;
+		goto out;
+	}
+	s = NULL;
+	if (status == 7) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: command failed (status %d): %s"),
+		    mx_host_name(h), 1, eo.data ? eo.data : "");
+		goto out;
+	}
+	if (rest.len > 0 && mx_buf_append(out, rest.data + 1, rest.len - 1) == -1) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	rc = status_of(h, dir, status, eo.data, l, err);
+out:
+	if (s != NULL)
+		mx_stream_close(s, NULL, NULL, NULL);
+	mx_buf_free(&cmd);
+	mx_buf_free(&eo);
+	mx_buf_free(&rest);
 	free(hp);
 	return rc;
 }
@@ -314,7 +381,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 		mx_buf_puts(&cmd, "exit 0");
 		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 			goto out;
-		if (read_records(s, ls, st, n, err) == -1)
+		if (read_records(s, ls, st, n, NULL, err) == -1)
 			goto out;
 		if (mx_stream_close(s, &status, &eo, err) == -1) {
 			s = NULL;

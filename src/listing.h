@@ -52,6 +52,13 @@ int mx_listing_msg_path(const char *path, char *key, size_t klen,
 /* List the Maildir dir on h (a missing dir: an empty listing). */
 int mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
     struct mx_err *err);
+/* The same in one round trip with two shell scripts: pre before (its
+ * failure fails the call, with its stderr) and post after the listing,
+ * whose stdout goes to out. */
+struct mx_buf;
+int mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
+    const char *post, struct mx_listing *l, struct mx_buf *out,
+    struct mx_err *err);
 /* List n directories on h in one round trip per 60 KB of names: ls[i]
  * (each initialised by the caller) gets dirs[i]'s listing, errs[i] why
  * that one failed (errs[i].code 0: it did not). Returns -1 only when

@@ -146,6 +146,12 @@ struct sink {
 	struct mx_buf *folders;	/* " new cur '.F/new' ...": quoted */
 	struct mx_buf *prep;	/* the preparation, run before the first
 				   tar x (same round trip), or empty */
+	/* the last move also lists the target into after and runs post
+	 * (digests), its output into post_out */
+	struct mx_listing *after;
+	const char *post;
+	struct mx_buf *post_out;
+	int after_done;
 };
 
 static int
@@ -262,14 +268,29 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 	mx_shell_quote(&cmd, stage);
 	mx_buf_puts(&cmd, " && for d in");
 	mx_buf_append(&cmd, k->folders->data, k->folders->len);
-	mx_buf_puts(&cmd, "; do if [ -d \"$d\" ]; then find \"$d\" -mindepth 1 "
-	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} +; fi; done && "
-	    "find . -type f -exec rm -f -- {} +");
+	/* (A list too long for one mv: find splits it.) */
+	mx_buf_puts(&cmd, "; do [ -d \"$d\" ] || continue; set -- \"$d\"/*; "
+	    "if [ -e \"$1\" ] || [ -L \"$1\" ]; then "
+	    "mv -n -t \"../$d\" -- \"$@\" 2>/dev/null || find \"$d\" -mindepth 1 "
+	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} + || exit 1; fi; "
+	    "for f in \"$d\"/.[!.]* \"$d\"/..?*; do if [ -f \"$f\" ]; then "
+	    "mv -n -t \"../$d\" -- \"$f\" || exit 1; fi; done; done");
 	if (final) {
 		mx_buf_puts(&cmd, " && cd / && rm -rf ");
 		mx_shell_quote(&cmd, stage);
+	} else {
+		mx_buf_puts(&cmd, " && find . -type f -exec rm -f -- {} +");
 	}
-	r = run_script(k->to, cmd.data, NULL, err);
+	if (final && k->after != NULL) {
+		/* The move, the target's listing after it and the digests of
+		 * what was copied: one round trip. */
+		r = mx_listing_read_ex(k->to, k->dst, cmd.data, k->post,
+		    k->after, k->post_out, err);
+		if (r == 0)
+			k->after_done = 1;
+	} else {
+		r = run_script(k->to, cmd.data, NULL, err);
+	}
 	if (r == 0 && final)
 		k->stage_gone = 1;
 	mx_buf_free(&cmd);
@@ -439,6 +460,8 @@ struct job {
 	struct sink sink;
 	struct mx_buf folders;		/* the sink's folders */
 	struct mx_buf prep;		/* the sink's preparation script */
+	struct mx_listing after;	/* the target after the copy */
+	struct mx_buf post, post_out;	/* digests read with that listing */
 	struct prog prog;
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
@@ -864,6 +887,8 @@ out:
 
 /* Verification ----------------------------------------------------------- */
 
+static void after_digests(struct job *j);
+
 /* The manifest of the last verified pass: STATE/manifest/USER. */
 static char *
 manifest_path(struct job *j, int mkdirs)
@@ -903,15 +928,21 @@ static int
 verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 {
 	struct mx_listing d2, *S = &j->src, *D = &j->dst;
-	struct mx_msgrec **sv = NULL, **dv = NULL, **sd = NULL, *s, *d;
+	struct mx_msgrec **sv = NULL, **dv = NULL, **sd = NULL, **dd = NULL;
+	struct mx_msgrec *s, *d;
 	struct mx_manifest *mf = NULL;
 	struct mx_buf id = MX_BUF_INIT;
 	char *mpath = NULL;
-	size_t i, n = 0, ns = 0, trusted = 0;
+	size_t i, n = 0, ns = 0, nd = 0, trusted = 0;
 	int rc = -1;
 
 	memset(&d2, 0, sizeof d2);
-	if (relist) {
+	if (relist && j->sink.after_done) {
+		after_digests(j);
+		d2 = j->after;
+		memset(&j->after, 0, sizeof j->after);
+		D = &d2;
+	} else if (relist) {
 		if (mx_listing_init(&d2, err) == -1)
 			goto out;
 		/* The source's set is the one listed at the start (plus what
@@ -932,7 +963,8 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	sv = calloc(S->n + 1, sizeof *sv);
 	dv = calloc(S->n + 1, sizeof *dv);
 	sd = calloc(S->n + 1, sizeof *sd);
-	if (sv == NULL || dv == NULL || sd == NULL) {
+	dd = calloc(S->n + 1, sizeof *dd);
+	if (sv == NULL || dv == NULL || sd == NULL || dd == NULL) {
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
@@ -966,7 +998,10 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	}
 	if (ns > 0 && mx_listing_digest(j->from, j->u->src, sd, ns, err) == -1)
 		goto out;
-	if (n > 0 && mx_listing_digest(j->to, j->u->dst, dv, n, err) == -1)
+	for (i = 0, nd = 0; i < n; i++)
+		if (dv[i]->digest[0] == '\0')
+			dd[nd++] = dv[i];
+	if (nd > 0 && mx_listing_digest(j->to, j->u->dst, dd, nd, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (sv[i]->digest[0] == '\0' ||
@@ -995,6 +1030,7 @@ out:
 	free(sv);
 	free(dv);
 	free(sd);
+	free(dd);
 	free(mpath);
 	mx_buf_free(&id);
 	mx_manifest_free(mf);
@@ -1273,6 +1309,61 @@ journal_add(const struct mx_xfer_opts *o, const char *user, const char *ev,
 	return mx_journal_add(o->journal, user, ev, detail, NULL);
 }
 
+/* A remote target: its listing after the copy and the digests of the
+ * messages copied come with the last move (one round trip; with too
+ * many names for one command line, verify reads the digests). */
+static int
+after_setup(struct job *j, struct mx_err *err)
+{
+	size_t i;
+
+	if (mx_listing_init(&j->after, err) == -1)
+		return -1;
+	mx_buf_reset(&j->post);
+	mx_buf_puts(&j->post, "cd ");
+	mx_shell_quote(&j->post, j->sink.hdst);
+	mx_buf_puts(&j->post, " && sha256sum --");
+	for (i = 0; i < j->ncopied && j->post.len < CHUNK_ARGS; i++) {
+		mx_buf_puts(&j->post, " ");
+		mx_shell_quote(&j->post, j->src.v[j->copied[i]].path);
+	}
+	if (j->post.data == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	if (i < j->ncopied || j->ncopied == 0)
+		mx_buf_reset(&j->post);
+	j->sink.after = &j->after;
+	j->sink.post = j->post.len > 0 ? j->post.data : NULL;
+	j->sink.post_out = &j->post_out;
+	return 0;
+}
+
+/* "HEX  PATH" lines of sha256sum into the after listing's records. */
+static void
+after_digests(struct job *j)
+{
+	char *line, *nl, key[PATH_MAX], folder[PATH_MAX];
+	const char *name;
+	struct mx_msgrec *d;
+
+	if (j->post_out.data == NULL)
+		return;
+	for (line = j->post_out.data; *line != '\0'; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl++ = '\0';
+		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ' ||
+		    mx_listing_msg_path(line + 66, key, sizeof key, folder,
+		    sizeof folder, &name) == -1)
+			continue;
+		d = mx_listing_get(&j->after, key);
+		if (d != NULL && strcmp(d->path, line + 66) == 0) {
+			memcpy(d->digest, line, 64);
+			d->digest[64] = '\0';
+		}
+	}
+}
+
 static int
 run_job(struct job *j, struct mx_err *err)
 {
@@ -1336,6 +1427,8 @@ run_job(struct job *j, struct mx_err *err)
 		if (j->sink.local && local_sink_open(&j->sink, err) == -1)
 			return -1;
 		if (copy_planned(j, nwant, err) == -1)
+			return -1;
+		if (!j->sink.local && after_setup(j, err) == -1)
 			return -1;
 		if (sink_finish(&j->sink, err) == -1)
 			return -1;
@@ -1498,6 +1591,10 @@ out:
 	free(j.copied);
 	mx_buf_free(&j.folders);
 	mx_buf_free(&j.prep);
+	mx_buf_free(&j.post);
+	mx_buf_free(&j.post_out);
+	if (j.after.idx != NULL)
+		mx_listing_free(&j.after);
 	free(j.srcpath);
 	free(j.sink.dst);
 	free(j.sink.hdst);
