@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -216,14 +217,19 @@ mx_manifest_save(const char *path, const char *id, const struct mx_listing *S,
 	char tmp[PATH_MAX];
 	const struct mx_msgrec *s, *d;
 	size_t i, n = 0;
+	int64_t recent;
 	ssize_t w;
 	int fd, rc = -1;
 
+	/* A file's ctime has the clock's coarse tick: a source message
+	 * changed in the last seconds could change again without its ctime
+	 * moving. Those are read again next time. */
+	recent = ((int64_t)time(NULL) - 2) * 1000000000;
 	mx_buf_printf(&b, "%s\t%s\n", MAGIC, id);
 	for (i = 0; i < S->n; i++) {
 		s = &S->v[i];
 		d = mx_listing_get(D, s->key);
-		if (d == NULL || s->digest[0] == '\0' ||
+		if (d == NULL || s->digest[0] == '\0' || s->ctime_ns >= recent ||
 		    strcmp(s->digest, d->digest) != 0 || s->ctime_ns == 0 ||
 		    d->ctime_ns == 0 || !plain(s->key) || !plain(s->path) ||
 		    !plain(d->path))

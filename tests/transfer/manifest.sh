@@ -18,6 +18,9 @@ msg "$A" new/1700000001.M1P1.old.example.test "first" 1700000001
 msg "$A" cur/1700000002.M2P2.old.example.test:2,S "second" 1700000002
 msg "$A" .Sent/cur/1700000003.M3P3.old.example.test:2,S "third" 1700000003
 mkdir -p "$NEW/home/alice" && chown 2001:2001 "$NEW/home/alice"
+# A source message changed in the last 2 s is not recorded (its ctime
+# could still move within the clock's tick): let these age.
+sleep 3
 M=$ST/manifest/alice
 n=0
 mx() {	# mx VERB ARGS: one pass, its audit log in $LAB/audit.N
@@ -52,6 +55,7 @@ is "$(cat "$B/new/1700000001.M1P1.old.example.test")" "$(cat "$A/new/1700000001.
 
 # A client renames a message on the old host (flags): read again there.
 mv "$A/cur/1700000002.M2P2.old.example.test:2,S" "$A/cur/1700000002.M2P2.old.example.test:2,RS"
+sleep 3
 mx transfer
 is "$rc" 0 "after a rename on the old host: exit 0"
 is "$(reads 4 old) $(reads 4 new)" "1 1" "that one message is read again on both sides"
@@ -81,6 +85,17 @@ is "$(reads 8 old) $(reads 8 new)" "3 3" "it is not trusted: every message read 
 is "$(tail -n 1 "$M")" "$(printf 'end\t3')" "and it is written anew"
 mx transfer
 is "$(reads 9 old)$(reads 9 new)" 00 "the next pass reads nothing"
+
+# A source message changed just now is read, but not recorded yet.
+touch "$A/new/1700000001.M1P1.old.example.test"
+mx transfer
+is "$(reads $n old)" 1 "a source message changed just now is read again"
+mx transfer
+is "$(reads $n old)" 1 "and once more while its ctime is recent"
+sleep 3
+mx transfer
+mx transfer
+is "$(reads $n old)" 0 "then it is recorded"
 
 # Another target directory: the manifest does not apply.
 mkdir -p "$NEW/home/alice2" && chown 2001:2001 "$NEW/home/alice2"
