@@ -1013,11 +1013,14 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	/* Record what is proved, unless the manifest already says it all. */
 	if (j->r->verified && mpath != NULL && id.data != NULL &&
 	    (n > 0 || trusted != mx_manifest_count(mf))) {
+		struct mx_err merr;
+
+		/* A manifest not written (no state directory yet, a full
+		 * disk) only costs a re-read on the next pass. */
 		free(mpath);
 		mpath = manifest_path(j, 1);
-		if (mpath == NULL || mx_manifest_save(mpath, id.data, S, D,
-		    err) == -1)
-			goto out;
+		if (mpath != NULL)
+			(void)mx_manifest_save(mpath, id.data, S, D, &merr);
 	}
 	if (relist) {
 		/* The target listing after the pass, for maildirsize. */
