@@ -1419,6 +1419,9 @@ run_job(struct job *j, struct mx_err *err)
 		return 0;
 	}
 	if (nwant > 0) {
+		/* "start" only when the target is about to change: a pass
+		 * with nothing to copy writes its "done" line alone. */
+		journal_add(j->o, j->u->name, "start", "");
 		if (resolve_owner(j, err) == -1)
 			return -1;
 		prog_state(&j->prog, MX_XS_COPYING);
@@ -1486,7 +1489,6 @@ transfer_user(struct mx_host *from, struct mx_host *to,
 			report(&j, _("resuming after an interrupted pass: the stage "
 			    "is cleared and what is missing copied"));
 	}
-	journal_add(o, u->name, "start", "");
 	j.srcpath = mx_host_path(from, u->src);
 	j.sink.dst = strdup(u->dst);
 	j.sink.hdst = mx_host_path(to, u->dst);
@@ -1638,49 +1640,69 @@ fail_user(struct pool *p, size_t i, const struct mx_err *err)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* List a group of users on both hosts, one round trip each. */
+struct lister {
+	struct mx_host *h;
+	const char *dirs[GROUP_MAX];
+	struct mx_listing ls[GROUP_MAX];
+	struct mx_err es[GROUP_MAX];
+	size_t n;
+	int rc;
+	struct mx_err err;
+};
+
+static void *
+lister_run(void *arg)
+{
+	struct lister *l = arg;
+
+	l->rc = mx_listing_read_many(l->h, l->dirs, l->n, l->ls, l->es, &l->err);
+	return NULL;
+}
+
+/* List a group of users on both hosts, one round trip each, both hosts
+ * at once (a thread for the old host's listing). */
 static int
 prelist(struct mx_host *from, struct mx_host *to, const struct mx_xfer_user *u,
     size_t n, struct prelist *pl, struct mx_err *err)
 {
-	const char *dirs[GROUP_MAX] = { NULL };
-	struct mx_listing ls[GROUP_MAX];
-	struct mx_err es[GROUP_MAX];
+	struct lister *ls = calloc(2, sizeof *ls);
+	pthread_t t;
+	int threaded, rc = -1;
 	size_t i;
 
+	if (ls == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
 	for (i = 0; i < n; i++) {
 		memset(&pl[i], 0, sizeof pl[i]);
-		if (mx_listing_init(&pl[i].src, err) == -1 ||
-		    mx_listing_init(&pl[i].dst, err) == -1)
-			return -1;
+		if (mx_listing_init(&ls[0].ls[i], err) == -1 ||
+		    mx_listing_init(&ls[1].ls[i], err) == -1)
+			goto out;
+		ls[0].dirs[i] = u[i].src;
+		ls[1].dirs[i] = u[i].dst;
 	}
+	ls[0].h = from;
+	ls[1].h = to;
+	ls[0].n = ls[1].n = n;
+	threaded = pthread_create(&t, NULL, lister_run, &ls[0]) == 0;
+	if (!threaded)
+		lister_run(&ls[0]);
+	lister_run(&ls[1]);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (ls[0].rc == -1 || ls[1].rc == -1) {
+		*err = ls[0].rc == -1 ? ls[0].err : ls[1].err;
+		goto out;
+	}
+	rc = 0;
+out:
 	for (i = 0; i < n; i++) {
-		dirs[i] = u[i].src;
-		ls[i] = pl[i].src;
+		pl[i].src = ls[0].ls[i];
+		pl[i].serr = ls[0].es[i];
+		pl[i].dst = ls[1].ls[i];
+		pl[i].derr = ls[1].es[i];
 	}
-	if (mx_listing_read_many(from, dirs, n, ls, es, err) == -1)
-		goto back_src;
-	for (i = 0; i < n; i++) {
-		pl[i].src = ls[i];
-		pl[i].serr = es[i];
-		dirs[i] = u[i].dst;
-		ls[i] = pl[i].dst;
-	}
-	if (mx_listing_read_many(to, dirs, n, ls, es, err) == -1)
-		goto back_dst;
-	for (i = 0; i < n; i++) {
-		pl[i].dst = ls[i];
-		pl[i].derr = es[i];
-	}
-	return 0;
-back_src:
-	for (i = 0; i < n; i++)
-		pl[i].src = ls[i];
-	return -1;
-back_dst:
-	for (i = 0; i < n; i++)
-		pl[i].dst = ls[i];
-	return -1;
+	free(ls);
+	return rc;
 }
 
 static void
