@@ -345,43 +345,126 @@ out:
 	return rc;
 }
 
+/* Several directories: the shell looks at each (builtins only), then
+ * one find(1) lists them all; each of its records is preceded by the
+ * directory it belongs to ("%H"). Markers: "@A I" @attachments, "@Q I"
+ * maildirsize, "@E I STATUS". */
+static int
+read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
+    int *st, size_t n, struct mx_err *err)
+{
+	struct mx_buf acc = MX_BUF_INIT;
+	struct mx_listing *l = NULL;
+	char buf[XBUF], *p, *z, *sp1, *sp2, *sp3;
+	ssize_t got;
+	size_t used, before, k;
+	unsigned long i;
+	int rc = -1;
+
+	for (;;) {
+		got = mx_stream_read(s, buf, sizeof buf, err);
+		if (got < 0)
+			goto out;
+		if (got == 0)
+			break;
+		if (mx_buf_append(&acc, buf, (size_t)got) == -1) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+		used = 0;
+		p = acc.data;
+		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
+			if (p[0] == '@' && p[1] != '\0' && p[2] == ' ') {
+				i = strtoul(p + 3, &sp1, 10);
+				if (i < n && p[1] == 'A')
+					ls[i].has_attachments = 1;
+				else if (i < n && p[1] == 'Q')
+					ls[i].has_quota = 1;
+				else if (i < n && p[1] == 'E')
+					st[i] = (int)strtol(sp1, NULL, 10);
+			} else if (p[0] == '/') {
+				for (l = NULL, k = 0; k < n && l == NULL; k++)
+					if (strcmp(p, hps[k]) == 0)
+						l = &ls[k];
+			} else if (l != NULL) {
+				sp1 = strchr(p, ' ');
+				sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+				sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
+				before = l->n;
+				if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
+				    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
+				    err) == -1)
+					goto out;
+				if (l->n > before) {
+					l->v[before].mtime_ns = parse_ns(sp1 + 1);
+					l->v[before].ctime_ns = parse_ns(sp3 + 1);
+				}
+				l = NULL;	/* every record names its directory */
+			}
+			used += (size_t)(z - p) + 1;
+			p = z + 1;
+		}
+		memmove(acc.data, acc.data + used, acc.len - used);
+		acc.len -= used;
+	}
+	rc = 0;
+out:
+	mx_buf_free(&acc);
+	return rc;
+}
+
 int
 mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
     struct mx_listing *ls, struct mx_err *errs, struct mx_err *err)
 {
 	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT;
 	struct mx_stream *s = NULL;
-	char *hp;
+	char **hps;
 	int *st = NULL, status = -1, rc = -1;
 	size_t i, start = 0;
 
 	st = calloc(n + 1, sizeof *st);
-	if (st == NULL)
+	hps = calloc(n + 1, sizeof *hps);
+	if (st == NULL || hps == NULL) {
+		free(st);
+		free(hps);
 		return mx_err_errno(err, ENOMEM, "malloc");
+	}
 	for (i = 0; i < n; i++) {
 		st[i] = -1;
 		mx_err_clear(&errs[i]);
+		hps[i] = mx_host_path(h, dirs[i]);
+		if (hps[i] == NULL) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+		if (hps[i][0] != '/') {
+			mx_err_set(err, MX_E_USAGE, _("%s: not an absolute path"),
+			    dirs[i]);
+			goto out;
+		}
 	}
 	while (start < n) {
 		/* One script per 60 KB of names (one argument of sh -c). */
 		mx_buf_reset(&cmd);
 		mx_buf_reset(&eo);
-		list_fn(&cmd);
+		mx_buf_puts(&cmd, "set --; ");
 		for (i = start; i < n && (i == start || cmd.len < CHUNK_ARGS); i++) {
-			hp = mx_host_path(h, dirs[i]);
-			if (hp == NULL) {
-				mx_err_errno(err, ENOMEM, "malloc");
-				goto out;
-			}
-			mx_buf_printf(&cmd, "printf '@B %zu\\0'; L ", i);
-			mx_shell_quote(&cmd, hp);
-			mx_buf_printf(&cmd, "; printf '@E %zu %%d\\0' $?; ", i);
-			free(hp);
+			mx_buf_puts(&cmd, "d=");
+			mx_shell_quote(&cmd, hps[i]);
+			mx_buf_printf(&cmd, "; if [ -d \"$d\" ]; then "
+			    "if [ -d \"$d/../@attachments\" ]; then printf '@A %zu\\0'; fi; "
+			    "if [ -f \"$d/maildirsize\" ]; then printf '@Q %zu\\0'; fi; "
+			    "set -- \"$@\" \"$d\"; printf '@E %zu 0\\0'; "
+			    "elif [ -f \"$d\" ]; then printf '@E %zu 4\\0'; "
+			    "elif [ -e \"$d\" ]; then printf '@E %zu 3\\0'; "
+			    "else printf '@E %zu 5\\0'; fi; ", i, i, i, i, i, i);
 		}
-		mx_buf_puts(&cmd, "exit 0");
+		mx_buf_puts(&cmd, "[ $# -eq 0 ] || find -H \"$@\" -mindepth 2 "
+		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0' || exit 6");
 		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 			goto out;
-		if (read_records(s, ls, st, n, NULL, err) == -1)
+		if (read_many_records(s, hps, ls, st, n, err) == -1)
 			goto out;
 		if (mx_stream_close(s, &status, &eo, err) == -1) {
 			s = NULL;
@@ -389,7 +472,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 		}
 		s = NULL;
 		for (; start < i; start++)
-			if (st[start] == -1)
+			if (st[start] == -1 || (st[start] == 0 && status != 0))
 				mx_err_set(&errs[start], MX_E_REMOTE, _("%s: listing "
 				    "%s failed: %s"), mx_host_name(h), dirs[start],
 				    eo.data ? eo.data : "");
@@ -401,6 +484,9 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 out:
 	if (s != NULL)
 		mx_stream_close(s, NULL, NULL, NULL);
+	for (i = 0; i < n; i++)
+		free(hps[i]);
+	free(hps);
 	mx_buf_free(&cmd);
 	mx_buf_free(&eo);
 	free(st);

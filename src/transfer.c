@@ -1379,11 +1379,7 @@ run_job(struct job *j, struct mx_err *err)
 	j->md = EVP_MD_CTX_new();
 	if (j->want == NULL || j->done == NULL || j->md == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (j->pre != NULL) {
-		if (j->pre->derr.msg[0] != '\0') {
-			*err = j->pre->derr;
-			return -1;
-		}
+	if (j->pre != NULL && j->pre->derr.msg[0] == '\0') {
 		j->dst = j->pre->dst;
 		memset(&j->pre->dst, 0, sizeof j->pre->dst);
 	} else if (mx_listing_init(&j->dst, err) == -1 ||
@@ -1497,11 +1493,9 @@ transfer_user(struct mx_host *from, struct mx_host *to,
 		goto out;
 	}
 	j.pre = pre;
-	if (pre != NULL) {
-		if (pre->serr.msg[0] != '\0') {
-			*err = pre->serr;
-			goto out;
-		}
+	/* A group's listing that failed for this user (a find error in
+	 * one Maildir fails the group's): listed again alone. */
+	if (pre != NULL && pre->serr.msg[0] == '\0') {
 		j.src = pre->src;
 		memset(&pre->src, 0, sizeof pre->src);
 	} else if (mx_listing_init(&j.src, err) == -1 ||
