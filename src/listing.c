@@ -120,91 +120,376 @@ mx_listing_get(const struct mx_listing *l, const char *key)
 	return &l->v[i];
 }
 
-/* List the messages of the Maildir dir on h (missing: empty listing). */
-int
-mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
-    struct mx_err *err)
+/* The listing script for one directory: records "SIZE MTIME CTIME
+ * PATH\0", "0 0 0 @attachments\0" and "0 0 0 maildirsize\0"; its status says what is
+ * there (0 a Maildir, 4 a file, 3 something else, 5 nothing, 6 find
+ * failed). */
+static void
+list_fn(struct mx_buf *cmd)
 {
-	struct mx_buf cmd = MX_BUF_INIT, acc = MX_BUF_INIT, eo = MX_BUF_INIT;
-	struct mx_stream *s = NULL;
-	char *hp = NULL, buf[XBUF], *p, *z, *sp1, *sp2;
-	ssize_t n;
-	size_t used;
-	int status = -1, rc = -1;
-
-	/* One round trip: what is there (a Maildir, an mbox file, nothing),
-	 * whether @attachments and maildirsize exist, and the messages. */
-	hp = mx_host_path(h, dir);
-	mx_buf_puts(&cmd, "d=");
-	mx_shell_quote(&cmd, hp ? hp : dir);
-	mx_buf_puts(&cmd, "; if [ -d \"$d\" ]; then "
-	    "if [ -d \"$d/../@attachments\" ]; then printf '0 0 @attachments\\0'; fi; "
-	    "if [ -f \"$d/maildirsize\" ]; then printf '0 0 maildirsize\\0'; fi; "
-	    "cd \"$d\" && find . -mindepth 2 "
+	mx_buf_puts(cmd, "L() { if [ -d \"$1\" ]; then "
+	    "if [ -d \"$1/../@attachments\" ]; then printf '0 0 0 @attachments\\0'; fi; "
+	    "if [ -f \"$1/maildirsize\" ]; then printf '0 0 0 maildirsize\\0'; fi; "
+	    "(cd \"$1\" && exec find . -mindepth 2 "
 	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
 	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
-	    "'%s %T@ %P\\0'; elif [ -f \"$d\" ]; then exit 4; "
-	    "elif [ -e \"$d\" ]; then exit 3; else exit 5; fi");
-	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
-		goto out;
+	    "'%s %T@ %C@ %P\\0') || return 6; elif [ -f \"$1\" ]; then return 4; "
+	    "elif [ -e \"$1\" ]; then return 3; else return 5; fi; }; ");
+}
+
+/* "SECONDS.FRACTION" (find's %T@) in nanoseconds. */
+static int64_t
+parse_ns(const char *p)
+{
+	int64_t s = strtoll(p, NULL, 10), ns = 0;
+	const char *dot = strchr(p, '.');
+	int i;
+
+	if (dot != NULL && dot < strchr(p, ' ')) {
+		for (i = 1; i <= 9; i++) {
+			ns *= 10;
+			if (dot[i] >= '0' && dot[i] <= '9')
+				ns += dot[i] - '0';
+			else
+				break;
+		}
+		for (; i <= 9; i++)
+			ns *= 10;
+	}
+	return s * 1000000000 + ns;
+}
+
+static int
+status_of(struct mx_host *h, const char *dir, int status, const char *eo,
+    struct mx_listing *l, struct mx_err *err)
+{
+	if (status == 4 || status == 5) {
+		l->is_file = status == 4;
+		l->missing = status == 5;
+		return 0;
+	}
+	if (status == 3)
+		return mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
+		    mx_host_name(h), dir);
+	if (status != 0)
+		return mx_err_set(err, MX_E_REMOTE, _("%s: listing %s failed: %s"),
+		    mx_host_name(h), dir, eo ? eo : "");
+	return 0;
+}
+
+/* Read a listing stream: records go to ls[cur]; "@B I" starts
+ * directory I, "@E I STATUS" ends it (st[I] = STATUS). A single listing
+ * (n == 1, no markers) uses ls[0]. */
+static int
+read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
+    struct mx_buf *rest, struct mx_err *err)
+{
+	struct mx_buf acc = MX_BUF_INIT;
+	struct mx_listing *l = n == 1 ? &ls[0] : NULL;
+	char buf[XBUF], *p, *z, *sp1, *sp2, *sp3;
+	ssize_t got;
+	size_t used, before;
+	int rc = -1;
+
 	for (;;) {
-		n = mx_stream_read(s, buf, sizeof buf, err);
-		if (n < 0)
+		got = mx_stream_read(s, buf, sizeof buf, err);
+		if (got < 0)
 			goto out;
-		if (n == 0)
+		if (got == 0)
 			break;
-		if (mx_buf_append(&acc, buf, (size_t)n) == -1) {
+		if (rest != NULL && rest->len > 0) {
+			/* After "@S": the rest of the output, as it is. */
+			if (mx_buf_append(rest, buf, (size_t)got) == -1) {
+				mx_err_errno(err, ENOMEM, "malloc");
+				goto out;
+			}
+			continue;
+		}
+		if (mx_buf_append(&acc, buf, (size_t)got) == -1) {
 			mx_err_errno(err, ENOMEM, "malloc");
 			goto out;
 		}
 		used = 0;
 		p = acc.data;
 		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
-			sp1 = strchr(p, ' ');
-			sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-			if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
-				l->has_attachments = 1;
-			else if (sp2 != NULL && strcmp(sp2 + 1, "maildirsize") == 0)
-				l->has_quota = 1;
-			else if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
-			    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
-			    err) == -1)
-				goto out;
+			if (p[0] == '@' && p[1] == 'S' && rest != NULL) {
+				/* The rest is not records (kept with its "@"). */
+				used += (size_t)(z - p) + 1;
+				if (mx_buf_append(rest, "@", 1) == -1 ||
+				    mx_buf_append(rest, z + 1, acc.len - used) == -1) {
+					mx_err_errno(err, ENOMEM, "malloc");
+					goto out;
+				}
+				used = acc.len;
+				break;
+			}
+			if (p[0] == '@') {
+				unsigned long i = strtoul(p + 3, &sp1, 10);
+
+				if (i < n && p[1] == 'B')
+					l = &ls[i];
+				else if (i < n && p[1] == 'E') {
+					st[i] = (int)strtol(sp1, NULL, 10);
+					l = NULL;
+				}
+			} else if (l != NULL) {
+				sp1 = strchr(p, ' ');
+				sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+				sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
+				before = l->n;
+				if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
+					l->has_attachments = 1;
+				else if (sp2 != NULL && strcmp(sp2 + 1, "maildirsize") == 0)
+					l->has_quota = 1;
+				else if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
+				    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
+				    err) == -1)
+					goto out;
+				if (l->n > before) {
+					l->v[before].mtime_ns = parse_ns(sp1 + 1);
+					l->v[before].ctime_ns = parse_ns(sp3 + 1);
+				}
+			}
 			used += (size_t)(z - p) + 1;
 			p = z + 1;
 		}
 		memmove(acc.data, acc.data + used, acc.len - used);
 		acc.len -= used;
 	}
+	rc = 0;
+out:
+	mx_buf_free(&acc);
+	return rc;
+}
+
+/* List the messages of the Maildir dir on h (missing: empty listing). */
+int
+mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
+    struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT;
+	struct mx_stream *s = NULL;
+	char *hp = NULL;
+	int status = -1, rc = -1, st = 0;
+
+	/* One round trip: what is there (a Maildir, an mbox file, nothing),
+	 * whether @attachments and maildirsize exist, and the messages. */
+	hp = mx_host_path(h, dir);
+	list_fn(&cmd);
+	mx_buf_puts(&cmd, "L ");
+	mx_shell_quote(&cmd, hp ? hp : dir);
+	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
+		goto out;
+	if (read_records(s, l, &st, 1, NULL, err) == -1)
+		goto out;
 	if (mx_stream_close(s, &status, &eo, err) == -1) {
 		s = NULL;
 		goto out;
 	}
 	s = NULL;
-	if (status == 4 || status == 5) {
-		l->is_file = status == 4;
-		l->missing = status == 5;
-		rc = 0;
+	rc = status_of(h, dir, status, eo.data, l, err);
+out:
+	if (s != NULL)
+		mx_stream_close(s, NULL, NULL, NULL);
+	mx_buf_free(&cmd);
+	mx_buf_free(&eo);
+	free(hp);
+	return rc;
+}
+
+int
+mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
+    const char *post, struct mx_listing *l, struct mx_buf *out,
+    struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT, rest = MX_BUF_INIT;
+	struct mx_stream *s = NULL;
+	char *hp = NULL;
+	int status = -1, rc = -1, st = 0;
+
+	hp = mx_host_path(h, dir);
+	list_fn(&cmd);
+	mx_buf_puts(&cmd, "{ ");
+	mx_buf_puts(&cmd, pre);
+	mx_buf_puts(&cmd, "; } || exit 7; L ");
+	mx_shell_quote(&cmd, hp ? hp : dir);
+	mx_buf_puts(&cmd, "; st=$?; printf '@S\\0'; ");
+	mx_buf_puts(&cmd, post && post[0] ? post : ":");
+	mx_buf_puts(&cmd, "; exit $st");
+	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
+		goto out;
+	if (read_records(s, l, &st, 1, &rest, err) == -1)
+		goto out;
+	if (mx_stream_close(s, &status, &eo, err) == -1) {
+		s = NULL;
 		goto out;
 	}
-	if (status == 3) {
-		mx_err_set(err, MX_E_USAGE, _("%s: %s is not a directory"),
-		    mx_host_name(h), dir);
+	s = NULL;
+	if (status == 7) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: command failed (status %d): %s"),
+		    mx_host_name(h), 1, eo.data ? eo.data : "");
 		goto out;
 	}
-	if (status != 0) {
-		mx_err_set(err, MX_E_REMOTE, _("%s: listing %s failed: %s"),
-		    mx_host_name(h), dir, eo.data ? eo.data : "");
+	if (rest.len > 0 && mx_buf_append(out, rest.data + 1, rest.len - 1) == -1) {
+		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
+	}
+	rc = status_of(h, dir, status, eo.data, l, err);
+out:
+	if (s != NULL)
+		mx_stream_close(s, NULL, NULL, NULL);
+	mx_buf_free(&cmd);
+	mx_buf_free(&eo);
+	mx_buf_free(&rest);
+	free(hp);
+	return rc;
+}
+
+/* Several directories: the shell looks at each (builtins only), then
+ * one find(1) lists them all; each of its records is preceded by the
+ * directory it belongs to ("%H"). Markers: "@A I" @attachments, "@Q I"
+ * maildirsize, "@E I STATUS". */
+static int
+read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
+    int *st, size_t n, struct mx_err *err)
+{
+	struct mx_buf acc = MX_BUF_INIT;
+	struct mx_listing *l = NULL;
+	char buf[XBUF], *p, *z, *sp1, *sp2, *sp3;
+	ssize_t got;
+	size_t used, before, k;
+	unsigned long i;
+	int rc = -1;
+
+	for (;;) {
+		got = mx_stream_read(s, buf, sizeof buf, err);
+		if (got < 0)
+			goto out;
+		if (got == 0)
+			break;
+		if (mx_buf_append(&acc, buf, (size_t)got) == -1) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+		used = 0;
+		p = acc.data;
+		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
+			if (p[0] == '@' && p[1] != '\0' && p[2] == ' ') {
+				i = strtoul(p + 3, &sp1, 10);
+				if (i < n && p[1] == 'A')
+					ls[i].has_attachments = 1;
+				else if (i < n && p[1] == 'Q')
+					ls[i].has_quota = 1;
+				else if (i < n && p[1] == 'E')
+					st[i] = (int)strtol(sp1, NULL, 10);
+			} else if (p[0] == '/') {
+				for (l = NULL, k = 0; k < n && l == NULL; k++)
+					if (strcmp(p, hps[k]) == 0)
+						l = &ls[k];
+			} else if (l != NULL) {
+				sp1 = strchr(p, ' ');
+				sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+				sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
+				before = l->n;
+				if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
+				    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
+				    err) == -1)
+					goto out;
+				if (l->n > before) {
+					l->v[before].mtime_ns = parse_ns(sp1 + 1);
+					l->v[before].ctime_ns = parse_ns(sp3 + 1);
+				}
+				l = NULL;	/* every record names its directory */
+			}
+			used += (size_t)(z - p) + 1;
+			p = z + 1;
+		}
+		memmove(acc.data, acc.data + used, acc.len - used);
+		acc.len -= used;
+	}
+	rc = 0;
+out:
+	mx_buf_free(&acc);
+	return rc;
+}
+
+int
+mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
+    struct mx_listing *ls, struct mx_err *errs, struct mx_err *err)
+{
+	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT;
+	struct mx_stream *s = NULL;
+	char **hps;
+	int *st = NULL, status = -1, rc = -1;
+	size_t i, start = 0;
+
+	st = calloc(n + 1, sizeof *st);
+	hps = calloc(n + 1, sizeof *hps);
+	if (st == NULL || hps == NULL) {
+		free(st);
+		free(hps);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	for (i = 0; i < n; i++) {
+		st[i] = -1;
+		mx_err_clear(&errs[i]);
+		hps[i] = mx_host_path(h, dirs[i]);
+		if (hps[i] == NULL) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+		if (hps[i][0] != '/') {
+			mx_err_set(err, MX_E_USAGE, _("%s: not an absolute path"),
+			    dirs[i]);
+			goto out;
+		}
+	}
+	while (start < n) {
+		/* One script per 60 KB of names (one argument of sh -c). */
+		mx_buf_reset(&cmd);
+		mx_buf_reset(&eo);
+		mx_buf_puts(&cmd, "set --; ");
+		for (i = start; i < n && (i == start || cmd.len < CHUNK_ARGS); i++) {
+			mx_buf_puts(&cmd, "d=");
+			mx_shell_quote(&cmd, hps[i]);
+			mx_buf_printf(&cmd, "; if [ -d \"$d\" ]; then "
+			    "if [ -d \"$d/../@attachments\" ]; then printf '@A %zu\\0'; fi; "
+			    "if [ -f \"$d/maildirsize\" ]; then printf '@Q %zu\\0'; fi; "
+			    "set -- \"$@\" \"$d\"; printf '@E %zu 0\\0'; "
+			    "elif [ -f \"$d\" ]; then printf '@E %zu 4\\0'; "
+			    "elif [ -e \"$d\" ]; then printf '@E %zu 3\\0'; "
+			    "else printf '@E %zu 5\\0'; fi; ", i, i, i, i, i, i);
+		}
+		mx_buf_puts(&cmd, "[ $# -eq 0 ] || find -H \"$@\" -mindepth 2 "
+		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0' || exit 6");
+		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
+			goto out;
+		if (read_many_records(s, hps, ls, st, n, err) == -1)
+			goto out;
+		if (mx_stream_close(s, &status, &eo, err) == -1) {
+			s = NULL;
+			goto out;
+		}
+		s = NULL;
+		for (; start < i; start++)
+			if (st[start] == -1 || (st[start] == 0 && status != 0))
+				mx_err_set(&errs[start], MX_E_REMOTE, _("%s: listing "
+				    "%s failed: %s"), mx_host_name(h), dirs[start],
+				    eo.data ? eo.data : "");
+			else
+				status_of(h, dirs[start], st[start], eo.data,
+				    &ls[start], &errs[start]);
 	}
 	rc = 0;
 out:
 	if (s != NULL)
 		mx_stream_close(s, NULL, NULL, NULL);
+	for (i = 0; i < n; i++)
+		free(hps[i]);
+	free(hps);
 	mx_buf_free(&cmd);
-	mx_buf_free(&acc);
 	mx_buf_free(&eo);
-	free(hp);
+	free(st);
 	return rc;
 }
 

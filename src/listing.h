@@ -21,7 +21,9 @@ struct mx_msgrec {
 	char *key;		/* FOLDER/UNIQUE */
 	char *path;		/* relative: "cur/NAME" or ".F/new/NAME" */
 	uint64_t size;
-	int64_t mtime;
+	int64_t mtime;		/* seconds */
+	int64_t mtime_ns;	/* nanoseconds, as listed (0: unknown) */
+	int64_t ctime_ns;	/* inode change time, the same way */
 	char digest[65];	/* "" until known */
 };
 
@@ -50,6 +52,19 @@ int mx_listing_msg_path(const char *path, char *key, size_t klen,
 /* List the Maildir dir on h (a missing dir: an empty listing). */
 int mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
     struct mx_err *err);
+/* The same in one round trip with two shell scripts: pre before (its
+ * failure fails the call, with its stderr) and post after the listing,
+ * whose stdout goes to out. */
+struct mx_buf;
+int mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
+    const char *post, struct mx_listing *l, struct mx_buf *out,
+    struct mx_err *err);
+/* List n directories on h in one round trip per 60 KB of names: ls[i]
+ * (each initialised by the caller) gets dirs[i]'s listing, errs[i] why
+ * that one failed (errs[i].code 0: it did not). Returns -1 only when
+ * nothing could be listed. */
+int mx_listing_read_many(struct mx_host *h, const char *const dirs[],
+    size_t n, struct mx_listing *ls, struct mx_err *errs, struct mx_err *err);
 /* Fill the digest of recs[0..n) (files relative to dir on h); a file gone
  * meanwhile keeps an empty digest. */
 int mx_listing_digest(struct mx_host *h, const char *dir,

@@ -256,6 +256,21 @@ md_flush(struct mx_mdwriter *w, struct mx_err *err)
 	return 0;
 }
 
+/* getpid() is a system call each time: once per process is enough
+ * (nothing here forks and goes on writing). */
+static pid_t
+my_pid(void)
+{
+	static pid_t pid;
+	pid_t p = __atomic_load_n(&pid, __ATOMIC_RELAXED);
+
+	if (p == 0) {
+		p = getpid();
+		__atomic_store_n(&pid, p, __ATOMIC_RELAXED);
+	}
+	return p;
+}
+
 int
 mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
     struct mx_err *err)
@@ -270,7 +285,7 @@ mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
 	gettimeofday(&tv, NULL);
 	snprintf(w->dir, sizeof w->dir, "%s", dir);
 	if (snprintf(w->tmp, sizeof w->tmp, "%s/tmp/%lld.M%ldP%ldQ%lu.mxmove",
-	    dir, (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(),
+	    dir, (long long)tv.tv_sec, (long)tv.tv_usec, (long)my_pid(),
 	    __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED)) >= (int)sizeof w->tmp) {
 		free(w);
 		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
@@ -427,7 +442,16 @@ mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
 	if (syncfs(b->dirfd) == -1)
 		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
 	for (i = 0; i < b->n; i++) {
-		if (rc == 0 && link(b->e[i].tmp, b->e[i].dst) == -1) {
+		/* Into place without replacing: one rename where the file
+		 * system has RENAME_NOREPLACE, else link and unlink. */
+		if (rc == 0 && renameat2(AT_FDCWD, b->e[i].tmp, AT_FDCWD,
+		    b->e[i].dst, RENAME_NOREPLACE) == 0) {
+			free(b->e[i].tmp);
+			free(b->e[i].dst);
+			continue;
+		}
+		if (rc == 0 && errno != EEXIST &&
+		    link(b->e[i].tmp, b->e[i].dst) == -1) {
 			if (errno == EEXIST) {
 				b->existed++;
 				b->existed_bytes += b->e[i].size;
@@ -435,6 +459,9 @@ mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
 				rc = mx_err_errno(err, errno,
 				    _("%s: cannot move into place"), b->e[i].dst);
 			}
+		} else if (rc == 0 && errno == EEXIST) {
+			b->existed++;
+			b->existed_bytes += b->e[i].size;
 		}
 		unlink(b->e[i].tmp);
 		free(b->e[i].tmp);

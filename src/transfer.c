@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "listing.h"
 #include "maildir.h"
+#include "manifest.h"
 #include "quote.h"
 #include "transfer.h"
 
@@ -143,6 +144,14 @@ struct sink {
 	int existed;
 	int stage_gone;		/* the last chunk removed the stage */
 	struct mx_buf *folders;	/* " new cur '.F/new' ...": quoted */
+	struct mx_buf *prep;	/* the preparation, run before the first
+				   tar x (same round trip), or empty */
+	/* the last move also lists the target into after and runs post
+	 * (digests), its output into post_out */
+	struct mx_listing *after;
+	const char *post;
+	struct mx_buf *post_out;
+	int after_done;
 };
 
 static int
@@ -194,8 +203,23 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 	    stage, NULL };
 
 	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
-	if (mx_host_exec_write(k->to, argv, &k->ts, err) == -1)
+	if (k->prep != NULL && k->prep->len > 0) {
+		/* The target's preparation and the first tar x: one round
+		 * trip. A failed preparation stops before tar runs. */
+		struct mx_buf cmd = MX_BUF_INIT;
+		int r;
+
+		mx_buf_append(&cmd, k->prep->data, k->prep->len);
+		mx_buf_puts(&cmd, " && exec ");
+		mx_shell_join(&cmd, argv);
+		r = mx_host_exec_write_sh(k->to, cmd.data, &k->ts, err);
+		mx_buf_free(&cmd);
+		mx_buf_reset(k->prep);
+		if (r == -1)
+			return -1;
+	} else if (mx_host_exec_write(k->to, argv, &k->ts, err) == -1) {
 		return -1;
+	}
 	k->werr = err;
 	k->tw = archive_write_new();
 	if (k->tw == NULL ||
@@ -261,14 +285,29 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 	mx_shell_quote(&cmd, stage);
 	mx_buf_puts(&cmd, " && for d in");
 	mx_buf_append(&cmd, k->folders->data, k->folders->len);
-	mx_buf_puts(&cmd, "; do if [ -d \"$d\" ]; then find \"$d\" -mindepth 1 "
-	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} +; fi; done && "
-	    "find . -type f -exec rm -f -- {} +");
+	/* (A list too long for one mv: find splits it.) */
+	mx_buf_puts(&cmd, "; do [ -d \"$d\" ] || continue; set -- \"$d\"/*; "
+	    "if [ -e \"$1\" ] || [ -L \"$1\" ]; then "
+	    "mv -n -t \"../$d\" -- \"$@\" 2>/dev/null || find \"$d\" -mindepth 1 "
+	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} + || exit 1; fi; "
+	    "for f in \"$d\"/.[!.]* \"$d\"/..?*; do if [ -f \"$f\" ]; then "
+	    "mv -n -t \"../$d\" -- \"$f\" || exit 1; fi; done; done");
 	if (final) {
 		mx_buf_puts(&cmd, " && cd / && rm -rf ");
 		mx_shell_quote(&cmd, stage);
+	} else {
+		mx_buf_puts(&cmd, " && find . -type f -exec rm -f -- {} +");
 	}
-	r = run_script(k->to, cmd.data, NULL, err);
+	if (final && k->after != NULL) {
+		/* The move, the target's listing after it and the digests of
+		 * what was copied: one round trip. */
+		r = mx_listing_read_ex(k->to, k->dst, cmd.data, k->post,
+		    k->after, k->post_out, err);
+		if (r == 0)
+			k->after_done = 1;
+	} else {
+		r = run_script(k->to, cmd.data, NULL, err);
+	}
 	if (r == 0 && final)
 		k->stage_gone = 1;
 	mx_buf_free(&cmd);
@@ -422,6 +461,12 @@ src_read(struct archive *a, void *ctx, const void **out)
 	return n;
 }
 
+/* A user's listings taken ahead, several users in one round trip. */
+struct prelist {
+	struct mx_listing src, dst;
+	struct mx_err serr, derr;	/* msg "": listed */
+};
+
 struct job {
 	struct mx_host *from, *to;
 	const struct mx_xfer_user *u;
@@ -435,10 +480,14 @@ struct job {
 	size_t ncopied, capcopied;
 	struct sink sink;
 	struct mx_buf folders;		/* the sink's folders */
+	struct mx_buf prep;		/* the sink's preparation script */
+	struct mx_listing after;	/* the target after the copy */
+	struct mx_buf post, post_out;	/* digests read with that listing */
 	struct prog prog;
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
 	uint64_t report_lines;
+	struct prelist *pre;		/* listings taken ahead, or NULL */
 	int is_mbox;
 	int owner_known;
 };
@@ -821,7 +870,16 @@ prepare_target(struct job *j, struct mx_err *err)
 	mx_shell_quote(&sc, mf.data);
 	mx_buf_puts(&sc, "; fi; mkdir -m 700 ");
 	mx_shell_quote(&sc, mf.data);
-	rc = run_script(j->to, sc.data, NULL, err);
+	if (j->sink.local || j->sink.prep == NULL) {
+		rc = run_script(j->to, sc.data, NULL, err);
+	} else {
+		/* Sent with the first tar x (remote_chunk_open). */
+		mx_buf_reset(j->sink.prep);
+		mx_buf_puts(j->sink.prep, "( ");
+		mx_buf_append(j->sink.prep, sc.data, sc.len);
+		mx_buf_puts(j->sink.prep, " )");
+		rc = 0;
+	}
 	mx_buf_free(&sc);
 	mx_buf_free(&mf);
 	mx_nameset_free(seen);
@@ -881,18 +939,63 @@ out:
 
 /* Verification ----------------------------------------------------------- */
 
+static void after_digests(struct job *j);
+
+/* The manifest of the last verified pass: STATE/manifest/USER. */
+static char *
+manifest_path(struct job *j, int mkdirs)
+{
+	struct mx_buf p = MX_BUF_INIT;
+
+	if (j->o->state_dir == NULL)
+		return NULL;
+	mx_buf_printf(&p, "%s/manifest", j->o->state_dir);
+	if (p.data == NULL)
+		return NULL;
+	if (mkdirs)
+		(void)mkdir(p.data, 0700);
+	mx_buf_printf(&p, "/%s", j->u->name);
+	return p.data;
+}
+
+static void
+manifest_id(struct job *j, struct mx_buf *id)
+{
+	mx_buf_printf(id, "%s\t%s\t%s\t%s", mx_host_name(j->from),
+	    mx_host_name(j->to), j->u->src, j->u->dst);
+	for (size_t i = 0; i < id->len; i++)
+		if (id->data[i] == '\n')
+			id->data[i] = ' ';
+}
+
+/* Compare the source's set with the target. Every message must be
+ * there with the same size, and the same SHA-256:
+ *  - copied in this pass: the digest of the stream, against the file
+ *    read back on the target;
+ *  - unchanged on both sides (path, size, ctime) since a verified pass
+ *    recorded their common digest in the manifest: that digest;
+ *  - anything else (and everything with all_digests): read on both.
+ * A verified pass records the digests in the manifest. */
 static int
 verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 {
-	struct mx_listing s2, d2, *S = &j->src, *D = &j->dst;
-	struct mx_msgrec **sv = NULL, **dv = NULL, *s, *d;
-	size_t i, n = 0;
+	struct mx_listing d2, *S = &j->src, *D = &j->dst;
+	struct mx_msgrec **sv = NULL, **dv = NULL, **sd = NULL, **dd = NULL;
+	struct mx_msgrec *s, *d;
+	struct mx_manifest *mf = NULL;
+	struct mx_buf id = MX_BUF_INIT;
+	char *mpath = NULL;
+	size_t i, n = 0, ns = 0, nd = 0, trusted = 0;
 	int rc = -1;
 
-	memset(&s2, 0, sizeof s2);
 	memset(&d2, 0, sizeof d2);
-	if (relist) {
-		if (mx_listing_init(&s2, err) == -1 || mx_listing_init(&d2, err) == -1)
+	if (relist && j->sink.after_done) {
+		after_digests(j);
+		d2 = j->after;
+		memset(&j->after, 0, sizeof j->after);
+		D = &d2;
+	} else if (relist) {
+		if (mx_listing_init(&d2, err) == -1)
 			goto out;
 		/* The source's set is the one listed at the start (plus what
 		 * arrived in the stream); the target is looked at again. */
@@ -900,13 +1003,20 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 			goto out;
 		D = &d2;
 	}
+	manifest_id(j, &id);
+	mpath = manifest_path(j, 0);
+	if (!all_digests && mpath != NULL && id.data != NULL &&
+	    mx_manifest_load(mpath, id.data, &mf, err) == -1)
+		goto out;
 	j->r->src_msgs = S->n;
 	j->r->src_bytes = S->bytes;
 	j->r->dst_msgs = D->n;
 	j->r->dst_bytes = D->bytes;
-	sv = calloc(S->n + j->ncopied + 1, sizeof *sv);
-	dv = calloc(S->n + j->ncopied + 1, sizeof *dv);
-	if (sv == NULL || dv == NULL) {
+	sv = calloc(S->n + 1, sizeof *sv);
+	dv = calloc(S->n + 1, sizeof *dv);
+	sd = calloc(S->n + 1, sizeof *sd);
+	dd = calloc(S->n + 1, sizeof *dd);
+	if (sv == NULL || dv == NULL || sd == NULL || dd == NULL) {
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
@@ -925,25 +1035,25 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 			j->r->mismatched++;
 			continue;
 		}
-		if (all_digests) {
-			sv[n] = s;
-			dv[n++] = d;
+		if (!all_digests && s->digest[0] != '\0' &&
+		    mx_nameset_has(j->done, s->key, NULL)) {
+			/* Copied in this pass: the stream's digest. */
+		} else if (!all_digests && mx_manifest_trust(mf, s, d)) {
+			trusted++;
+			continue;
+		} else {
+			s->digest[0] = '\0';
+			sd[ns++] = s;
 		}
+		sv[n] = s;
+		dv[n++] = d;
 	}
-	if (!all_digests) {
-		/* Messages copied in this pass: the stream's digest. */
-		for (i = 0; i < j->ncopied; i++) {
-			s = &j->src.v[j->copied[i]];
-			d = mx_listing_get(D, s->key);
-			if (d == NULL || d->size != s->size)
-				continue;	/* reported above or gone */
-			sv[n] = s;
-			dv[n++] = d;
-		}
-	} else if (mx_listing_digest(j->from, j->u->src, sv, n, err) == -1) {
+	if (ns > 0 && mx_listing_digest(j->from, j->u->src, sd, ns, err) == -1)
 		goto out;
-	}
-	if (mx_listing_digest(j->to, j->u->dst, dv, n, err) == -1)
+	for (i = 0, nd = 0; i < n; i++)
+		if (dv[i]->digest[0] == '\0')
+			dd[nd++] = dv[i];
+	if (nd > 0 && mx_listing_digest(j->to, j->u->dst, dd, nd, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (sv[i]->digest[0] == '\0' ||
@@ -952,6 +1062,18 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 			j->r->mismatched++;
 		}
 	j->r->verified = j->r->mismatched == 0;
+	/* Record what is proved, unless the manifest already says it all. */
+	if (j->r->verified && mpath != NULL && id.data != NULL &&
+	    (n > 0 || trusted != mx_manifest_count(mf))) {
+		struct mx_err merr;
+
+		/* A manifest not written (no state directory yet, a full
+		 * disk) only costs a re-read on the next pass. */
+		free(mpath);
+		mpath = manifest_path(j, 1);
+		if (mpath != NULL)
+			(void)mx_manifest_save(mpath, id.data, S, D, &merr);
+	}
 	if (relist) {
 		/* The target listing after the pass, for maildirsize. */
 		mx_listing_free(&j->dst);
@@ -962,8 +1084,11 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 out:
 	free(sv);
 	free(dv);
-	if (s2.idx != NULL)
-		mx_listing_free(&s2);
+	free(sd);
+	free(dd);
+	free(mpath);
+	mx_buf_free(&id);
+	mx_manifest_free(mf);
 	if (d2.idx != NULL)
 		mx_listing_free(&d2);
 	return rc;
@@ -1239,6 +1364,61 @@ journal_add(const struct mx_xfer_opts *o, const char *user, const char *ev,
 	return mx_journal_add(o->journal, user, ev, detail, NULL);
 }
 
+/* A remote target: its listing after the copy and the digests of the
+ * messages copied come with the last move (one round trip; with too
+ * many names for one command line, verify reads the digests). */
+static int
+after_setup(struct job *j, struct mx_err *err)
+{
+	size_t i;
+
+	if (mx_listing_init(&j->after, err) == -1)
+		return -1;
+	mx_buf_reset(&j->post);
+	mx_buf_puts(&j->post, "cd ");
+	mx_shell_quote(&j->post, j->sink.hdst);
+	mx_buf_puts(&j->post, " && sha256sum --");
+	for (i = 0; i < j->ncopied && j->post.len < CHUNK_ARGS; i++) {
+		mx_buf_puts(&j->post, " ");
+		mx_shell_quote(&j->post, j->src.v[j->copied[i]].path);
+	}
+	if (j->post.data == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	if (i < j->ncopied || j->ncopied == 0)
+		mx_buf_reset(&j->post);
+	j->sink.after = &j->after;
+	j->sink.post = j->post.len > 0 ? j->post.data : NULL;
+	j->sink.post_out = &j->post_out;
+	return 0;
+}
+
+/* "HEX  PATH" lines of sha256sum into the after listing's records. */
+static void
+after_digests(struct job *j)
+{
+	char *line, *nl, key[PATH_MAX], folder[PATH_MAX];
+	const char *name;
+	struct mx_msgrec *d;
+
+	if (j->post_out.data == NULL)
+		return;
+	for (line = j->post_out.data; *line != '\0'; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl++ = '\0';
+		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ' ||
+		    mx_listing_msg_path(line + 66, key, sizeof key, folder,
+		    sizeof folder, &name) == -1)
+			continue;
+		d = mx_listing_get(&j->after, key);
+		if (d != NULL && strcmp(d->path, line + 66) == 0) {
+			memcpy(d->digest, line, 64);
+			d->digest[64] = '\0';
+		}
+	}
+}
+
 static int
 run_job(struct job *j, struct mx_err *err)
 {
@@ -1246,15 +1426,18 @@ run_job(struct job *j, struct mx_err *err)
 	uint64_t wbytes = 0;
 
 	prog_state(&j->prog, MX_XS_LISTING);
-	if (mx_listing_init(&j->dst, err) == -1)
-		return -1;
 	j->want = mx_nameset_new();
 	j->done = mx_nameset_new();
 	j->md = EVP_MD_CTX_new();
 	if (j->want == NULL || j->done == NULL || j->md == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (mx_listing_read(j->to, j->u->dst, &j->dst, err) == -1)
+	if (j->pre != NULL && j->pre->derr.msg[0] == '\0') {
+		j->dst = j->pre->dst;
+		memset(&j->pre->dst, 0, sizeof j->pre->dst);
+	} else if (mx_listing_init(&j->dst, err) == -1 ||
+	    mx_listing_read(j->to, j->u->dst, &j->dst, err) == -1) {
 		return -1;
+	}
 	if (j->dst.is_file)
 		return mx_err_set(err, MX_E_USAGE, _("%s: %s is a file, not a "
 		    "Maildir"), mx_host_name(j->to), j->u->dst);
@@ -1284,17 +1467,22 @@ run_job(struct job *j, struct mx_err *err)
 		return 0;
 	}
 	if (nwant > 0) {
+		/* "start" only when the target is about to change: a pass
+		 * with nothing to copy writes its "done" line alone. */
+		journal_add(j->o, j->u->name, "start", "");
 		if (resolve_owner(j, err) == -1)
 			return -1;
 		prog_state(&j->prog, MX_XS_COPYING);
+		j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
 		if (prepare_target(j, err) == -1)
 			return -1;
-		j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
 		j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
 		    REMOTE_CHUNK;
 		if (j->sink.local && local_sink_open(&j->sink, err) == -1)
 			return -1;
 		if (copy_planned(j, nwant, err) == -1)
+			return -1;
+		if (!j->sink.local && after_setup(j, err) == -1)
 			return -1;
 		if (sink_finish(&j->sink, err) == -1)
 			return -1;
@@ -1314,10 +1502,10 @@ run_job(struct job *j, struct mx_err *err)
 	return 0;
 }
 
-int
-mx_transfer_user(struct mx_host *from, struct mx_host *to,
+static int
+transfer_user(struct mx_host *from, struct mx_host *to,
     const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
-    struct mx_xfer_result *r, struct mx_err *err)
+    struct mx_xfer_result *r, struct prelist *pre, struct mx_err *err)
 {
 	struct mx_xfer_user mu;
 	struct mx_host *spoolhost = NULL;
@@ -1335,6 +1523,7 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 	j.r = r;
 	j.sink.to = to;
 	j.sink.folders = &j.folders;
+	j.sink.prep = &j.prep;
 	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
 	j.prog.o = o;
 	j.prog.p.user = u->name;
@@ -1348,7 +1537,6 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 			report(&j, _("resuming after an interrupted pass: the stage "
 			    "is cleared and what is missing copied"));
 	}
-	journal_add(o, u->name, "start", "");
 	j.srcpath = mx_host_path(from, u->src);
 	j.sink.dst = strdup(u->dst);
 	j.sink.hdst = mx_host_path(to, u->dst);
@@ -1356,9 +1544,16 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 		mx_err_errno(err, ENOMEM, "malloc");
 		goto out;
 	}
-	if (mx_listing_init(&j.src, err) == -1 ||
-	    mx_listing_read(from, u->src, &j.src, err) == -1)
+	j.pre = pre;
+	/* A group's listing that failed for this user (a find error in
+	 * one Maildir fails the group's): listed again alone. */
+	if (pre != NULL && pre->serr.msg[0] == '\0') {
+		j.src = pre->src;
+		memset(&pre->src, 0, sizeof pre->src);
+	} else if (mx_listing_init(&j.src, err) == -1 ||
+	    mx_listing_read(from, u->src, &j.src, err) == -1) {
 		goto out;
+	}
 	if (j.src.missing) {
 		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
 		    mx_host_name(from), u->src);
@@ -1447,54 +1642,185 @@ out:
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
 	mx_buf_free(&j.folders);
+	mx_buf_free(&j.prep);
+	mx_buf_free(&j.post);
+	mx_buf_free(&j.post_out);
+	if (j.after.idx != NULL)
+		mx_listing_free(&j.after);
 	free(j.srcpath);
 	free(j.sink.dst);
 	free(j.sink.hdst);
 	return rc;
 }
 
+int
+mx_transfer_user(struct mx_host *from, struct mx_host *to,
+    const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *r, struct mx_err *err)
+{
+	return transfer_user(from, to, u, o, r, NULL, err);
+}
+
 /* Several users ----------------------------------------------------------- */
+
+#define GROUP_MAX 16	/* users listed in one round trip per host */
 
 struct pool {
 	const char *from, *to;
 	const struct mx_host_opts *hopts;
 	const struct mx_xfer_user *users;
-	size_t n, next;
+	size_t n, next, group;
 	const struct mx_xfer_opts *o;
 	struct mx_xfer_result *results;
 	pthread_mutex_t mu;
 	int failed;
 };
 
+static void
+fail_user(struct pool *p, size_t i, const struct mx_err *err)
+{
+	memset(&p->results[i], 0, sizeof p->results[i]);
+	p->results[i].state = MX_XS_FAILED;
+	p->results[i].err = *err;
+	pthread_mutex_lock(&p->mu);
+	p->failed++;
+	pthread_mutex_unlock(&p->mu);
+}
+
+struct lister {
+	struct mx_host *h;
+	const char *dirs[GROUP_MAX];
+	struct mx_listing ls[GROUP_MAX];
+	struct mx_err es[GROUP_MAX];
+	size_t n;
+	int rc;
+	struct mx_err err;
+};
+
+static void *
+lister_run(void *arg)
+{
+	struct lister *l = arg;
+
+	l->rc = mx_listing_read_many(l->h, l->dirs, l->n, l->ls, l->es, &l->err);
+	return NULL;
+}
+
+/* List a group of users on both hosts, one round trip each, both hosts
+ * at once (a thread for the old host's listing). */
+static int
+prelist(struct mx_host *from, struct mx_host *to, const struct mx_xfer_user *u,
+    size_t n, struct prelist *pl, struct mx_err *err)
+{
+	struct lister *ls = calloc(2, sizeof *ls);
+	pthread_t t;
+	int threaded, rc = -1;
+	size_t i;
+
+	if (ls == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	for (i = 0; i < n; i++) {
+		memset(&pl[i], 0, sizeof pl[i]);
+		if (mx_listing_init(&ls[0].ls[i], err) == -1 ||
+		    mx_listing_init(&ls[1].ls[i], err) == -1)
+			goto out;
+		ls[0].dirs[i] = u[i].src;
+		ls[1].dirs[i] = u[i].dst;
+	}
+	ls[0].h = from;
+	ls[1].h = to;
+	ls[0].n = ls[1].n = n;
+	threaded = pthread_create(&t, NULL, lister_run, &ls[0]) == 0;
+	if (!threaded)
+		lister_run(&ls[0]);
+	lister_run(&ls[1]);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (ls[0].rc == -1 || ls[1].rc == -1) {
+		*err = ls[0].rc == -1 ? ls[0].err : ls[1].err;
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++) {
+		pl[i].src = ls[0].ls[i];
+		pl[i].serr = ls[0].es[i];
+		pl[i].dst = ls[1].ls[i];
+		pl[i].derr = ls[1].es[i];
+	}
+	free(ls);
+	return rc;
+}
+
+static void
+prelist_free(struct prelist *pl, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (pl[i].src.idx != NULL)
+			mx_listing_free(&pl[i].src);
+		if (pl[i].dst.idx != NULL)
+			mx_listing_free(&pl[i].dst);
+	}
+}
+
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
 	struct mx_host *from = NULL, *to = NULL;
+	struct prelist *pl;
 	struct mx_err err;
-	size_t i;
+	size_t i, first, n;
 
+	pl = calloc(GROUP_MAX, sizeof *pl);
 	for (;;) {
+		/* Users are taken a group at a time: one listing per host
+		 * for the group (a no-op pass is then a few round trips). */
 		pthread_mutex_lock(&p->mu);
-		i = p->next++;
+		first = p->next;
+		n = p->group;
+		if (first >= p->n)
+			n = 0;
+		else if (n > p->n - first)
+			n = p->n - first;
+		p->next += n;
 		pthread_mutex_unlock(&p->mu);
-		if (i >= p->n)
+		if (n == 0)
 			break;
 		mx_err_clear(&err);
 		if ((from == NULL && mx_host_open(&from, p->from, p->hopts, NULL,
 		    &err) == -1) || (to == NULL && mx_host_open(&to, p->to,
 		    p->hopts, NULL, &err) == -1)) {
-			memset(&p->results[i], 0, sizeof p->results[i]);
-			p->results[i].state = MX_XS_FAILED;
-			p->results[i].err = err;
-		} else if (mx_transfer_user(from, to, &p->users[i], p->o,
-		    &p->results[i], &err) == 0) {
+			for (i = first; i < first + n; i++)
+				fail_user(p, i, &err);
 			continue;
 		}
-		pthread_mutex_lock(&p->mu);
-		p->failed++;
-		pthread_mutex_unlock(&p->mu);
+		if (pl == NULL || n == 1 || p->o->verify_only ||
+		    prelist(from, to, &p->users[first], n, pl, &err) == -1) {
+			/* One at a time, as a single user is. */
+			if (pl != NULL)
+				prelist_free(pl, n);
+			for (i = first; i < first + n; i++)
+				if (mx_transfer_user(from, to, &p->users[i], p->o,
+				    &p->results[i], &err) == -1) {
+					pthread_mutex_lock(&p->mu);
+					p->failed++;
+					pthread_mutex_unlock(&p->mu);
+				}
+			continue;
+		}
+		for (i = first; i < first + n; i++)
+			if (transfer_user(from, to, &p->users[i], p->o,
+			    &p->results[i], &pl[i - first], &err) == -1) {
+				pthread_mutex_lock(&p->mu);
+				p->failed++;
+				pthread_mutex_unlock(&p->mu);
+			}
+		prelist_free(pl, n);
 	}
+	free(pl);
 	mx_host_close(from);
 	mx_host_close(to);
 	return NULL;
@@ -1532,6 +1858,12 @@ mx_transfer_all(const char *from, const char *to,
 	p.n = n;
 	p.o = o;
 	p.results = results;
+	/* Groups small enough that every worker gets several. */
+	p.group = n / ((size_t)jobs * 4);
+	if (p.group > GROUP_MAX)
+		p.group = GROUP_MAX;
+	if (p.group < 1)
+		p.group = 1;
 	pthread_mutex_init(&p.mu, NULL);
 	t = calloc((size_t)jobs, sizeof *t);
 	if (t == NULL) {

@@ -116,10 +116,15 @@ for u in sorted(os.listdir(sys.argv[1])):
     if not os.path.isdir(os.path.join(md, "cur")):
         continue
     n = len(os.listdir(os.path.join(md, "cur"))) + len(os.listdir(os.path.join(md, "new")))
+    st = os.stat(os.path.join(sys.argv[1], u))
     for i in range(max(1, n // 100)):
-        with open(os.path.join(md, "new", "1800000000.M%dP9.old.example.test" % i), "w") as f:
+        p = os.path.join(md, "new", "1800000000.M%dP9.old.example.test" % i)
+        with open(p, "w") as f:
             f.write("Subject: late\n\n" + "x" * random.choice([2000, 4000, 9000]) + "\n")
-    os.system("chown -R --reference=%s %s" % (os.path.join(sys.argv[1], u), md))
+        # New mail is the user's; the rest of the Maildir is left alone
+        # (a chown -R would touch every file's ctime: mxmove would then
+        # read every message again, rightly).
+        os.chown(p, st.st_uid, st.st_gid)
 PY
 read -r mx_one mx_rss3 <<<"$(mxt "${MX[@]}")"
 rs_one=$(t rsync ssh old "rsync -a /home/ new:/rsynccopy/")

@@ -86,4 +86,13 @@ rc=$?
 is "$rc" 1 "a symlinked folder on the target: status 1"
 like "$out" 'Maildir/\.Sent is a symbolic link: refused' "the link is named"
 is "$(ls -A "$OUT" | wc -l)" 0 "nothing written through it"
+# The same through tar x (what a remote target gets: the preparation
+# runs in the round trip of the first tar x, and stops it).
+out=$("$MXMOVE" transfer --from "local:$OLD" --to "local:$NEW" --state "$LAB/state" \
+    --via-tar --user sym:/home/sym/Maildir:/home/sym/Maildir:2002:2002 2>&1)
+rc=$?
+is "$rc" 1 "via tar x: a symlinked folder on the target: status 1"
+like "$out" 'Maildir/\.Sent is a symbolic link: refused' "via tar x: the link is named"
+is "$(ls -A "$OUT" | wc -l)" 0 "via tar x: nothing written through it"
+ok "$([ ! -e "$NEW/home/sym/Maildir/mxmove-stage" ]; echo $?)" "via tar x: no stage left"
 done_testing

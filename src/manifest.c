@@ -1,0 +1,274 @@
+/* manifest.c - the digests proved by the last verified pass (see
+ * manifest.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "listing.h"
+#include "maildir.h"
+#include "manifest.h"
+
+#define MAGIC "mxmove-manifest 1"
+
+struct mfent {
+	char *spath, *dpath;
+	uint64_t ssize, dsize;
+	int64_t sctime, dctime;
+	char digest[65];
+};
+
+struct mx_manifest {
+	struct mfent *v;
+	size_t n, cap;
+	struct mx_nameset *idx;	/* key -> index */
+};
+
+void
+mx_manifest_free(struct mx_manifest *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].spath);
+		free(m->v[i].dpath);
+	}
+	free(m->v);
+	mx_nameset_free(m->idx);
+	free(m);
+}
+
+size_t
+mx_manifest_count(const struct mx_manifest *m)
+{
+	return m ? m->n : 0;
+}
+
+static void
+clear(struct mx_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].spath);
+		free(m->v[i].dpath);
+	}
+	m->n = 0;
+	mx_nameset_free(m->idx);
+	m->idx = mx_nameset_new();
+}
+
+/* One line: KEY SPATH SSIZE SCTIME DPATH DSIZE DCTIME DIGEST, tabs. */
+static int
+add_line(struct mx_manifest *m, char *line)
+{
+	char *f[8], *p = line, *end;
+	struct mfent *e;
+	int i, a;
+
+	for (i = 0; i < 8; i++) {
+		f[i] = p;
+		p = strchr(p, i < 7 ? '\t' : '\n');
+		if (p == NULL)
+			return -1;
+		*p++ = '\0';
+	}
+	if (strlen(f[7]) != 64 || mx_nameset_has(m->idx, f[0], NULL))
+		return -1;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct mfent *v = realloc(m->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return -2;
+		m->v = v;
+		m->cap = cap;
+	}
+	e = &m->v[m->n];
+	memset(e, 0, sizeof *e);
+	errno = 0;
+	e->ssize = strtoull(f[2], &end, 10);
+	if (*end != '\0')
+		return -1;
+	e->sctime = strtoll(f[3], &end, 10);
+	if (*end != '\0')
+		return -1;
+	e->dsize = strtoull(f[5], &end, 10);
+	if (*end != '\0')
+		return -1;
+	e->dctime = strtoll(f[6], &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	memcpy(e->digest, f[7], 65);
+	e->spath = strdup(f[1]);
+	e->dpath = strdup(f[4]);
+	a = mx_nameset_add(m->idx, f[0], (uint64_t)m->n);
+	if (e->spath == NULL || e->dpath == NULL || a == -1) {
+		free(e->spath);
+		free(e->dpath);
+		return -2;
+	}
+	m->n++;
+	return 0;
+}
+
+int
+mx_manifest_load(const char *path, const char *id, struct mx_manifest **out,
+    struct mx_err *err)
+{
+	struct mx_manifest *m;
+	char *line = NULL;
+	size_t cap = 0, want = 0;
+	ssize_t len;
+	FILE *fp;
+	int r, ok = 0, first = 1;
+
+	*out = NULL;
+	m = calloc(1, sizeof *m);
+	if (m == NULL || (m->idx = mx_nameset_new()) == NULL) {
+		free(m);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	fp = fopen(path, "re");
+	if (fp == NULL) {
+		*out = m;
+		return 0;
+	}
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] != '\n')
+			break;		/* cut short */
+		if (first) {
+			first = 0;
+			line[len - 1] = '\0';
+			if (strncmp(line, MAGIC "\t", sizeof MAGIC) != 0 ||
+			    strcmp(line + sizeof MAGIC, id) != 0)
+				break;	/* another pair of hosts or dirs */
+			continue;
+		}
+		if (strncmp(line, "end\t", 4) == 0) {
+			want = (size_t)strtoull(line + 4, NULL, 10);
+			ok = want == m->n;
+			break;
+		}
+		r = add_line(m, line);
+		if (r == -2) {
+			fclose(fp);
+			free(line);
+			mx_manifest_free(m);
+			return mx_err_errno(err, ENOMEM, "malloc");
+		}
+		if (r == -1)
+			break;
+	}
+	fclose(fp);
+	free(line);
+	if (!ok)
+		clear(m);	/* damaged: trust nothing in it */
+	if (m->idx == NULL) {
+		mx_manifest_free(m);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	*out = m;
+	return 0;
+}
+
+int
+mx_manifest_trust(const struct mx_manifest *m, struct mx_msgrec *s,
+    struct mx_msgrec *d)
+{
+	const struct mfent *e;
+	uint64_t i;
+
+	if (m == NULL || !mx_nameset_has(m->idx, s->key, &i))
+		return 0;
+	e = &m->v[i];
+	if (s->ctime_ns == 0 || d->ctime_ns == 0 || e->ssize != s->size ||
+	    e->dsize != d->size || e->sctime != s->ctime_ns ||
+	    e->dctime != d->ctime_ns || strcmp(e->spath, s->path) != 0 ||
+	    strcmp(e->dpath, d->path) != 0)
+		return 0;
+	memcpy(s->digest, e->digest, 65);
+	memcpy(d->digest, e->digest, 65);
+	return 1;
+}
+
+static int
+plain(const char *s)
+{
+	return strpbrk(s, "\t\n") == NULL;
+}
+
+int
+mx_manifest_save(const char *path, const char *id, const struct mx_listing *S,
+    const struct mx_listing *D, struct mx_err *err)
+{
+	struct mx_buf b = MX_BUF_INIT;
+	char tmp[PATH_MAX];
+	const struct mx_msgrec *s, *d;
+	size_t i, n = 0;
+	int64_t recent;
+	ssize_t w;
+	int fd, rc = -1;
+
+	/* A file's ctime has the clock's coarse tick: a source message
+	 * changed in the last seconds could change again without its ctime
+	 * moving. Those are read again next time. */
+	recent = ((int64_t)time(NULL) - 2) * 1000000000;
+	mx_buf_printf(&b, "%s\t%s\n", MAGIC, id);
+	for (i = 0; i < S->n; i++) {
+		s = &S->v[i];
+		d = mx_listing_get(D, s->key);
+		if (d == NULL || s->digest[0] == '\0' || s->ctime_ns >= recent ||
+		    strcmp(s->digest, d->digest) != 0 || s->ctime_ns == 0 ||
+		    d->ctime_ns == 0 || !plain(s->key) || !plain(s->path) ||
+		    !plain(d->path))
+			continue;
+		mx_buf_printf(&b, "%s\t%s\t%" PRIu64 "\t%" PRId64 "\t%s\t%" PRIu64
+		    "\t%" PRId64 "\t%s\n", s->key, s->path, s->size, s->ctime_ns,
+		    d->path, d->size, d->ctime_ns, s->digest);
+		n++;
+	}
+	mx_buf_printf(&b, "end\t%zu\n", n);
+	if (b.data == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+		mx_buf_free(&b);
+		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), path);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		mx_err_errno(err, errno, _("%s: cannot create"), tmp);
+		goto out;
+	}
+	w = write(fd, b.data, b.len);
+	if (w != (ssize_t)b.len) {
+		mx_err_errno(err, w == -1 ? errno : EIO, _("%s: cannot write"), tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	/* No fsync: a manifest lost in a crash only costs a re-read, and
+	 * one cut short is refused (its "end" line counts the lines). */
+	if (rename(tmp, path) == -1) {
+		mx_err_errno(err, errno, _("%s: cannot write"), path);
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	mx_buf_free(&b);
+	return rc;
+}
