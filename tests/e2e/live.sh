@@ -335,7 +335,29 @@ done <"$RN/etc/dovecot/users"
 postmap "hash:$NC/vmailbox" "hash:$NC/vuid" "hash:$NC/vgid" || bail "postmap (new)"
 postfix -c "$NC" reload >/dev/null 2>&1
 
-window 3; is $? 0 "window 3 (probe, freeze, MX to the dead IP, one TTL)"
+# Window 3, and meanwhile a sender whose cache still holds the old MX:
+# right after the freeze it hands the old host one message per user,
+# which the freeze must hold until window 5 relays it.
+window 3 &
+W3=$!
+lab_wait 600 "the freeze" grep -q '3\.freeze done' "$LAB/run.log"
+ok $? "window 3 froze the old host"
+k=0
+for r in $RCPTS; do
+	k=$((k + 1))
+	python3 - "$LAB_OLD" "$r" "$k" <<'PY' && echo "n=c$k to=$r" >>"$LAB/sent"
+import smtplib, sys
+host, r, k = sys.argv[1:]
+m = ("From: cached@elsewhere.example\r\nTo: %s\r\nSubject: n=c%s to=%s\r\n"
+     "Message-ID: <c%s@elsewhere.example>\r\n\r\nheld by the freeze\r\n" % (r, k, r, k))
+s = smtplib.SMTP(host, 25, timeout=10)
+s.sendmail("cached@elsewhere.example", [r], m)
+s.quit()
+PY
+done
+is "$(grep -c '^n=c' "$LAB/sent")" 6 "six messages reached the old host during the freeze"
+wait "$W3"
+is $? 0 "window 3 (probe, freeze, MX to the dead IP, one TTL)"
 like "$(mx_of example.net)" "mx-dead\.example\.net" "MX points at the dead IP"
 like "$(grep '^defer_transports' "$OC/main.cf")" 'local' "the old Postfix defers its deliveries"
 window 4; is $? 0 "window 4 (transfer, verify, catch-up)"
@@ -369,9 +391,10 @@ ok $? "the new host's queue is empty"
 sed -i -e 's/^state\.5\.catch-up = done$/state.5.catch-up = todo/' \
     -e 's/^state\.5\.report = done$/state.5.report = todo/' "$P/plan"
 window 5; is $? 0 "window 5's catch-up and report, run again at the end"
-like "$(tail -n 20 "$LAB/run.log")" '5\.catch-up done: 6 user\(s\) done, 0 failed; 0 message\(s\) copied' \
+last5=$(awk '/^== window 5/ { b = "" } { b = b $0 "\n" } END { printf "%s", b }' "$LAB/run.log")
+like "$last5" '5\.catch-up done: 6 user\(s\) done, 0 failed; 0 message\(s\) copied' \
     "the old host had nothing new: the freeze held, then it relayed"
-like "$(tail -n 20 "$LAB/run.log")" '5\.forward already done' "and the steps done stay done"
+like "$last5" '5\.forward already done' "and the steps done stay done"
 
 # ---- count every number through Dovecot
 dove_user() { case $1 in *@example.test) echo "${1%@*}" ;; *) echo "$1" ;; esac; }
@@ -390,8 +413,13 @@ is "$dups" "" "no message twice"
 missing=$(comm -23 "$LAB/sent.sorted" <(sort -u "$LAB/got.sorted") | head -n 5)
 is "$missing" "" "every one of the $nsent numbers sent is on the new host"
 is "$(wc -l <"$LAB/got")" "$nsent" "as many messages as were sent"
-viaold=$(grep -c 'status=sent' "$LAB/old/postfix/maillog")
-diag "deliveries: old host $viaold log lines, new host $(grep -c 'status=sent' "$LAB/new/postfix/maillog")"
+SL=$LAB/sender/postfix/maillog
+ndead=$(grep -c "\[$LAB_DEAD\]:25: Connection refused" "$SL")
+ok $((ndead > 0 ? 0 : 1)) "the sender met the dead MX ($ndead times) and retried"
+nlive=$(grep -c "relay=mx-live\.example\.[a-z]*\[$LAB_NEW\]:25.*status=sent" "$SL")
+ok $((nlive > 0 ? 0 : 1)) "then delivered $nlive messages to the live MX"
+nrel=$(grep -c "relay=$LAB_NEW\[$LAB_NEW\]:25.*status=sent" "$LAB/old/postfix/maillog")
+ok $((nrel >= 6 ? 0 : 1)) "the old host relayed the $nrel message(s) the freeze held to the new one"
 
 # ---- the old mail: flags and UIDLs
 flags=$(doveadm_new -f tab fetch -u alice "flags hdr.subject" mailbox INBOX 2>/dev/null | grep 'old ')
