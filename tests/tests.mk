@@ -130,6 +130,7 @@ TESTS += tests/unit/test-mta-sendmail
 SH_TESTS += tests/batch/run.sh
 SH_TESTS += tests/batch/freeze-postfix.sh
 SH_TESTS += tests/e2e/live.sh
+SH_TESTS += tests/e2e/live-kill.sh
 EXTRA_DIST += tests/bench/queue.sh
 SH_TESTS += tests/accounts/create-system.sh
 SH_TESTS += tests/accounts/vpopmail-script.sh
