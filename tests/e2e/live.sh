@@ -173,6 +173,9 @@ mkdir -p "$RO/var/qmail/users" "$RO/var/qmail/control"
 printf '+example.net-:example.net:89:89:/home/vpopmail/domains/example.net:-::\n.\n' \
     >"$RO/var/qmail/users/assign"
 echo old.example.test >"$RO/var/qmail/control/me"
+msgs_in() {	# msgs_in DIR...: the messages of the Maildirs under DIRs
+	find "$@" -type f -regex '.*/Maildir/\(\.[^/]*/\)?\(new\|cur\)/[^/]*'
+}
 # qmail-pop3d's UIDLs before the move: the names before ':' of INBOX
 uidls_old() { ls "$1/new" "$1/cur" | grep -v -e '^$' -e ':$' | sed 's/:.*//' | sort; }
 old_uidl_alice=$(uidls_old "$A")
@@ -186,8 +189,15 @@ _lab_postfix_tree new
 # Dovecot's auth reads the users file that window 2 appends to
 install -m 640 -o root -g dovecot /dev/null "$RN/etc/dovecot/users"
 LAB_SSHD_BINDS="$LAB/old/postfix/conf=/etc/postfix" lab_start_sshd old "$LAB_OLD"
-LAB_SSHD_BINDS="$LAB/new/postfix/conf=/etc/postfix $RN/etc/dovecot=/etc/dovecot" \
-    lab_start_sshd new "$LAB_NEW"
+NEWBINDS="$LAB/new/postfix/conf=/etc/postfix $RN/etc/dovecot=/etc/dovecot"
+if [ -n "${E2E_FULL:-}" ]; then
+	# The virtual users' mail filesystem on the new host: a small tmpfs
+	# (tests/e2e/live-full.sh fills it up before window 4).
+	mkdir -p "$RN/var/vmail"
+	mount -t tmpfs -o size=8m,mode=755 e2e-vmail "$RN/var/vmail" || bail "mount tmpfs"
+	NEWBINDS="$NEWBINDS $RN/var/vmail=/var/vmail"
+fi
+LAB_SSHD_BINDS=$NEWBINDS lab_start_sshd new "$LAB_NEW"
 in_host() {	# in_host NAME CMD...: run CMD in that host's namespaces
 	local _h=$1; shift
 	nsenter -t "$(cat "$LAB/sshd-$_h.pid")" -m -u -- "$@"
@@ -403,6 +413,29 @@ wait "$W3"
 is $? 0 "window 3 (probe, freeze, MX to the dead IP, one TTL)"
 like "$(mx_of example.net)" "mx-dead\.example\.net" "MX points at the dead IP"
 like "$(grep '^defer_transports' "$OC/main.cf")" 'local' "the old Postfix defers its deliveries"
+if [ -n "${E2E_FULL:-}" ]; then
+	# Leave 3 pages: room for a few of the virtual users' messages only.
+	free=$(df -B4096 --output=avail "$RN/var/vmail" | tail -n 1)
+	dd if=/dev/zero of="$RN/var/vmail/filler" bs=4096 count=$((free - 3)) 2>/dev/null
+	window 4
+	is $? 1 "window 4 with the new host's mail filesystem full: the run fails"
+	like "$(grep -E '^[0-9:]{8} 4\.transfer info@example\.net: failed: ' "$LAB/run.log")" \
+	    'No space left on device' "with one line per user that says the disk is full"
+	like "$(grep -E '^[0-9:]{8} 4\.transfer FAILED' "$LAB/run.log")" '2 user\(s\) failed' \
+	    "the two virtual users, not the others"
+	# Nothing half-visible: every message in new/ and cur/ is a whole
+	# copy of the old one with the same unique name.
+	bad=0 seen=0
+	while IFS= read -r f; do
+		u=${f##*/}; u=${u%%:*}
+		o=$(find "$V" -type f -name "$u*" | head -n 1)
+		seen=$((seen + 1))
+		cmp -s "$f" "$o" || { bad=$((bad + 1)); diag "half-visible: $f"; }
+	done < <(msgs_in "$RN/var/vmail")
+	is "$bad" 0 "none of the $seen messages a mail client can see is half-written"
+	rm -f "$RN/var/vmail/filler"
+	grep -E '^[0-9:]{8} 4\.' "$LAB/run.log" | tail -n 3 | sed 's/^/# /'
+fi
 window 4; is $? 0 "window 4 (transfer, verify, catch-up)"
 i=0
 until window 5; do
@@ -491,9 +524,6 @@ print([s["result"] for s in r["steps"] if s["step"] == "report"][-1])' \
 diag "report: $total"
 grep -qF -- "Total: ${total#*: }" "$P/report.txt"
 ok $? "report.txt says the same"
-msgs_in() {	# msgs_in DIR...: the messages of the Maildirs under DIRs
-	find "$@" -type f -regex '.*/Maildir/\(\.[^/]*/\)?\(new\|cur\)/[^/]*'
-}
 # Every message in the accounts' Maildirs on the new host: the old ones
 # and what the new host's own MTA delivered.
 on_new() {
@@ -517,6 +547,8 @@ for u in alice:home/alice bob:home/bob info@example.net:home/vpopmail/domains/ex
 	like "$(grep "^${u%%:*}	" "$P/transfer.results")" "^${u%%:*}	done	$n	$b	" \
 	    "${u%%:*}: $n messages, $b bytes on the old host, as the report says"
 done
+# the tmpfs goes before the lab's directory is removed
+[ -n "${E2E_FULL:-}" ] && umount -l "$RN/var/vmail"
 if [ -n "${E2E_KILL:-}" ]; then
 	nk=$(sort -u "$LAB/kills" | wc -l)
 	ok $((nk >= 20 ? 0 : 1)) "mxmove was killed with SIGKILL at $nk different moments, each followed by a re-run"
