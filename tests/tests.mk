@@ -132,6 +132,7 @@ SH_TESTS += tests/batch/freeze-postfix.sh
 SH_TESTS += tests/e2e/live.sh
 SH_TESTS += tests/e2e/live-kill.sh
 SH_TESTS += tests/e2e/live-full.sh
+SH_TESTS += tests/e2e/live-cut.sh
 EXTRA_DIST += tests/bench/queue.sh
 SH_TESTS += tests/accounts/create-system.sh
 SH_TESTS += tests/accounts/vpopmail-script.sh

@@ -44,6 +44,11 @@ for c in /usr/sbin/sshd dovecot doveadm postfix knotd kdig curl nsenter openssl;
 	command -v "$c" >/dev/null || skip_all "$c is missing"
 done
 
+if [ -n "${E2E_CUT:-}" ]; then
+	{ tc qdisc add dev lo root tbf rate 8mbit burst 1mbit latency 2s &&
+	    tc qdisc del dev lo root; } 2>/dev/null ||
+	    skip_all "no tbf qdisc (tc, sch_tbf) to slow the lab's link"
+fi
 RO=$(lab_root old) RN=$(lab_root new)
 SENDER=$LAB_SENDER
 MAXSEND=${MX_E2E_MAXSEND:-900}	# messages at most
@@ -132,6 +137,14 @@ msg "$A/new/1700000004.4714.old.example.test" "old unread"
 msg "$A/.Sent/cur/1700000005.4715.old.example.test:2,S" "old sent"
 maildir "$RO/home/bob/Maildir"
 msg "$RO/home/bob/Maildir/cur/1700000006.4716.old.example.test:2,S" "old bob"
+if [ -n "${E2E_CUT:-}" ]; then
+	# Old mail big enough for a transfer that lasts (24 x 200 KB)
+	for i in $(seq 10 33); do
+		f=$A/cur/17000001$i.47$i.old.example.test:2,S
+		msg "$f" "old big $i"
+		head -c 150000 /dev/urandom | base64 >>"$f"
+	done
+fi
 chown -R 1001:1001 "$RO/home/alice"; chown -R 1002:1002 "$RO/home/bob"
 cat >"$RO/var/spool/mail/carol" <<'MBOX'
 From someone@example.org Tue Nov  3 11:00:00 2026
@@ -175,6 +188,19 @@ printf '+example.net-:example.net:89:89:/home/vpopmail/domains/example.net:-::\n
 echo old.example.test >"$RO/var/qmail/control/me"
 msgs_in() {	# msgs_in DIR...: the messages of the Maildirs under DIRs
 	find "$@" -type f -regex '.*/Maildir/\(\.[^/]*/\)?\(new\|cur\)/[^/]*'
+}
+# half_visible NEWDIR OLDDIR: nothing half-written is visible: every
+# message in the Maildirs under NEWDIR is a whole copy of the message
+# with the same unique name under OLDDIR.
+half_visible() {
+	local f u o bad=0 seen=0
+	while IFS= read -r f; do
+		u=${f##*/}; u=${u%%:*}
+		o=$(find "$2" -type f -name "$u*" | head -n 1)
+		seen=$((seen + 1))
+		cmp -s "$f" "$o" || { bad=$((bad + 1)); diag "half-visible: $f"; }
+	done < <(msgs_in "$1")
+	is "$bad" 0 "none of the $seen messages a mail client can see is half-written"
 }
 # qmail-pop3d's UIDLs before the move: the names before ':' of INBOX
 uidls_old() { ls "$1/new" "$1/cur" | grep -v -e '^$' -e ':$' | sed 's/:.*//' | sort; }
@@ -423,18 +449,33 @@ if [ -n "${E2E_FULL:-}" ]; then
 	    'No space left on device' "with one line per user that says the disk is full"
 	like "$(grep -E '^[0-9:]{8} 4\.transfer FAILED' "$LAB/run.log")" '2 user\(s\) failed' \
 	    "the two virtual users, not the others"
-	# Nothing half-visible: every message in new/ and cur/ is a whole
-	# copy of the old one with the same unique name.
-	bad=0 seen=0
-	while IFS= read -r f; do
-		u=${f##*/}; u=${u%%:*}
-		o=$(find "$V" -type f -name "$u*" | head -n 1)
-		seen=$((seen + 1))
-		cmp -s "$f" "$o" || { bad=$((bad + 1)); diag "half-visible: $f"; }
-	done < <(msgs_in "$RN/var/vmail")
-	is "$bad" 0 "none of the $seen messages a mail client can see is half-written"
+	half_visible "$RN/var/vmail" "$V"
 	rm -f "$RN/var/vmail/filler"
 	grep -E '^[0-9:]{8} 4\.' "$LAB/run.log" | tail -n 3 | sed 's/^/# /'
+fi
+if [ -n "${E2E_CUT:-}" ]; then
+	# A slow link (tbf on the lab's loopback), and the ssh connections to
+	# the old host cut while the transfer streams.
+	tc qdisc add dev lo root tbf rate 8mbit burst 1mbit latency 2s ||
+	    bail "tc tbf on lo"
+	window 4 &
+	W4=$!
+	# cut once alice's first messages are staged on the new host
+	lab_wait 300 "alice's copy to stream" eval \
+	    'find "$RN/home/alice/Maildir" -path "*mxmove-stage*" -type f | grep -q .'
+	ok $? "alice's copy is streaming: $(find "$RN/home/alice/Maildir" -path '*mxmove-stage*' -type f | wc -l) message(s) staged"
+	cut=0
+	for s in $(lab_sshd_sessions old); do
+		kill -9 "$s" 2>/dev/null && cut=$((cut + 1))
+	done
+	wait "$W4"
+	is $? 1 "window 4 with the ssh connections to the old host cut ($cut): the run fails"
+	tc qdisc del dev lo root
+	like "$(grep -E '^[0-9:]{8} 4\.transfer alice: failed: ' "$LAB/run.log")" '.' \
+	    "with a line for the user whose copy was cut"
+	grep -E '^[0-9:]{8} 4\.transfer [a-z@.]+: failed: ' "$LAB/run.log" | sed 's/^/# /'
+	half_visible "$RN/home/alice" "$A"
+	lab_wait 100 "the old host's sshd" lab_tcp_open "$LAB_OLD" 22
 fi
 window 4; is $? 0 "window 4 (transfer, verify, catch-up)"
 i=0
