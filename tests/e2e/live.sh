@@ -34,6 +34,14 @@
 # once (doveadm, through Dovecot), the old mail's flags and POP3 UIDLs are
 # kept, both old and new queues are empty, and the final report's figures
 # (users, messages, bytes) equal what is on disk.
+#
+# Variants (each a script that sets one variable and sources this one):
+#   live-kill.sh  E2E_KILL  kill -9 of mxmove at each step's start and end
+#                           of the five windows, each followed by a re-run
+#   live-full.sh  E2E_FULL  /var/vmail on the new host a tmpfs, full in
+#                           window 4, emptied for the re-run
+#   live-cut.sh   E2E_CUT   the ssh connections to the old host cut while
+#                           window 4 streams (a slowed loopback), re-run
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lab/lab.sh"
 lab_enter "$@"
