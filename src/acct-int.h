@@ -53,6 +53,12 @@ void mx_assign_free(struct mx_assign *v, size_t n);
 int mx_acct_parse_vpasswd(struct mx_accounts *a, const char *domain,
     const char *text, const char *path, long long uid, long long gid);
 
+/* Plesk's users/poppasswd: address:hash[:...]; fills the hashes of
+ * accounts already in a (from psa) that have only clear text or none.
+ * text is cut into lines in place. -1: out of memory. */
+int mx_acct_parse_poppasswd(struct mx_accounts *a, char *text,
+    const char *path);
+
 /* A Dovecot passwd-file: user:{SCHEME}hash:uid:gid:gecos:home:shell:extra */
 int mx_acct_parse_dovecot(struct mx_accounts *a, const char *text,
     const char *path);

@@ -86,6 +86,30 @@ struct q {
 
 /* Run a query; 1 with rows to fetch, 0 when the table does not exist,
  * -1 on error. */
+/* A failed query: which server, as which user, reading which table, and
+ * the server's (or the client library's) reason, e.g. "MySQL
+ * mxread@localhost via /run/mysqld/mysqld.sock: vpopmail.vpopmail: Lost
+ * connection to server during query". */
+static int
+q_fail(MYSQL *m, const char *sql, struct mx_err *err)
+{
+	char table[200] = "?";
+	const char *f = strstr(sql, " FROM ");
+
+	if (f != NULL)
+		snprintf(table, sizeof table, "%s%s%.*s", m->db ? m->db : "",
+		    m->db ? "." : "", (int)strcspn(f + 6, " "), f + 6);
+	if (m->unix_socket != NULL && (m->host == NULL ||
+	    strcmp(m->host, "localhost") == 0))
+		return mx_err_set(err, MX_E_REMOTE, _("MySQL %s@%s via %s: %s: "
+		    "%s (a re-run reads everything again)"),
+		    m->user ? m->user : "?", m->host ? m->host : "localhost",
+		    m->unix_socket, table, mysql_error(m));
+	return mx_err_set(err, MX_E_REMOTE, _("MySQL %s@%s:%u: %s: %s (a "
+	    "re-run reads everything again)"), m->user ? m->user : "?",
+	    m->host ? m->host : "?", m->port, table, mysql_error(m));
+}
+
 static int
 q_run(MYSQL *m, struct q *q, const char *sql, struct mx_err *err)
 {
@@ -94,12 +118,10 @@ q_run(MYSQL *m, struct q *q, const char *sql, struct mx_err *err)
 		if (mysql_errno(m) == ER_NO_SUCH_TABLE ||
 		    mysql_errno(m) == ER_BAD_FIELD_ERROR)
 			return 0;
-		return mx_err_set(err, MX_E_REMOTE, _("MySQL: %s"),
-		    mysql_error(m));
+		return q_fail(m, sql, err);
 	}
 	if ((q->res = mysql_store_result(m)) == NULL)
-		return mx_err_set(err, MX_E_REMOTE, _("MySQL: %s"),
-		    mysql_error(m));
+		return q_fail(m, sql, err);
 	q->nf = mysql_num_fields(q->res);
 	q->f = mysql_fetch_fields(q->res);
 	return 1;
@@ -490,22 +512,19 @@ plesk_mailroot(struct mx_host *h, struct mx_err *err)
 }
 
 /* users/poppasswd: "address:hash[:...]". Fill hashes that psa holds only
- * as clear text or encrypted; a real hash always wins over clear text. */
-static int
-plesk_poppasswd(struct mx_host *h, const struct mx_acct_opts *o,
-    struct mx_accounts *a, struct mx_err *err)
+ * as clear text or encrypted; a real hash always wins over clear text.
+ * text is cut into lines in place. -1: out of memory. */
+int
+mx_acct_parse_poppasswd(struct mx_accounts *a, char *text, const char *path)
 {
-	struct mx_buf b = MX_BUF_INIT;
-	char *path = NULL, *line, *p, *save = NULL, *f[4], *at, where[600];
+	char *line, *p, *save = NULL, *f[4], *at, where[600];
 	struct mx_account *ac;
 	size_t ln = 0, nf;
-	int r;
+	int r = 0;
 
-	if (mx_setf(&path, "%s/users/poppasswd",
-	    o->qmail_dir ? o->qmail_dir : "/var/qmail") == -1)
-		return oom(err);
-	r = mx_acct_read_opt(h, path, &b, err);
-	for (p = b.data; r == 1 && (line = strtok_r(p, "\n", &save)) != NULL;
+	if (text == NULL)
+		return 0;
+	for (p = text; r == 0 && (line = strtok_r(p, "\n", &save)) != NULL;
 	    p = NULL) {
 		ln++;
 		snprintf(where, sizeof where, "%s line %zu", path, ln);
@@ -513,7 +532,7 @@ plesk_poppasswd(struct mx_host *h, const struct mx_acct_opts *o,
 		if (nf < 2 || (at = strrchr(f[0], '@')) == NULL) {
 			if (mx_accounts_problem(a, where, _("not "
 			    "address:hash; line skipped")) == -1)
-				r = oom(err);
+				r = -1;
 			continue;
 		}
 		*at++ = '\0';
@@ -525,15 +544,32 @@ plesk_poppasswd(struct mx_host *h, const struct mx_acct_opts *o,
 		    ac->scheme == MX_HASH_UNKNOWN)) {
 			if (ac->scheme == MX_HASH_PLAIN && mx_set(&ac->clear,
 			    ac->hash) == -1)
-				r = oom(err);
+				r = -1;
 			if (mx_set(&ac->hash, f[1]) == -1 ||
 			    mx_setf(&ac->origin, "%s", where) == -1)
-				r = oom(err);
+				r = -1;
 			ac->scheme = mx_hash_detect(f[1], 0);
 			free(ac->skip);
 			ac->skip = NULL;
 		}
 	}
+	return r;
+}
+
+static int
+plesk_poppasswd(struct mx_host *h, const struct mx_acct_opts *o,
+    struct mx_accounts *a, struct mx_err *err)
+{
+	struct mx_buf b = MX_BUF_INIT;
+	char *path = NULL;
+	int r;
+
+	if (mx_setf(&path, "%s/users/poppasswd",
+	    o->qmail_dir ? o->qmail_dir : "/var/qmail") == -1)
+		return oom(err);
+	r = mx_acct_read_opt(h, path, &b, err);
+	if (r == 1 && mx_acct_parse_poppasswd(a, b.data, path) == -1)
+		r = oom(err);
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.len);
 	mx_buf_free(&b);

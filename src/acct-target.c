@@ -212,6 +212,22 @@ addr_of(char *buf, size_t len, const struct mx_account *ac)
 			*p = '?';
 }
 
+/* The step keeps the hash it uses alive, and masks it in previews and
+ * logs (st->secret): a clear-text password hashed now (target_hash)
+ * replaces the account's, which becomes SHA-512; hash is consumed. */
+static void
+keep_hash(struct mx_account *ac, struct mx_step *st, char *hash)
+{
+	if (ac->scheme == MX_HASH_PLAIN) {
+		free(ac->hash);
+		ac->hash = hash;
+		ac->scheme = MX_HASH_SHA512;
+		hash = NULL;
+	}
+	st->secret = ac->hash;
+	free(hash);
+}
+
 /* The hash a target stores: the source's, or clear text hashed now.
  * Returns a malloc'd hash, or NULL with *why set. */
 static char *
@@ -495,9 +511,6 @@ sys_plan(struct mx_host *dst, struct mx_accounts *a,
 		argv_push(&ua, ac->local);
 		if (step_cmd(st, ua, NULL) == -1)
 			goto oom;
-		st->secret = ac->hash;
-		if (ac->scheme == MX_HASH_PLAIN)
-			st->secret = NULL;	/* the new hash: masked below */
 		hpath = mx_host_path(dst, ac->home);
 		if (hpath == NULL || maildir_cmds(st, hpath, ac->uid, ac->gid) == -1) {
 			free(hpath);
@@ -506,15 +519,7 @@ sys_plan(struct mx_host *dst, struct mx_accounts *a,
 		free(hpath);
 		mx_set(&ac->dst_home, ac->home);
 		mx_setf(&ac->dst_maildir, "%s/Maildir", ac->home);
-		/* Keep the hash the step uses alive with the step. */
-		if (ac->scheme == MX_HASH_PLAIN) {
-			free(ac->hash);
-			ac->hash = hash;
-			ac->scheme = MX_HASH_SHA512;
-			st->secret = ac->hash;
-			hash = NULL;
-		}
-		free(hash);
+		keep_hash(ac, st, hash);
 	}
 	r = 0;
 	goto out;
@@ -640,14 +645,7 @@ dovecot_plan(struct mx_host *dst, struct mx_accounts *a,
 			free(hash);
 			goto oom;
 		}
-		if (ac->scheme == MX_HASH_PLAIN) {
-			free(ac->hash);
-			ac->hash = hash;
-			ac->scheme = MX_HASH_SHA512;
-			hash = NULL;
-		}
-		st->secret = ac->hash;
-		free(hash);
+		keep_hash(ac, st, hash);
 	}
 	r = 0;
 	goto out;
@@ -817,14 +815,7 @@ vpop_plan(struct mx_host *dst, struct mx_accounts *a,
 				goto oom;
 		} else
 			strv_free(mod);
-		if (ac->scheme == MX_HASH_PLAIN) {
-			free(ac->hash);
-			ac->hash = hash;
-			ac->scheme = MX_HASH_SHA512;
-			hash = NULL;
-		}
-		st->secret = ac->hash;
-		free(hash);
+		keep_hash(ac, st, hash);
 	}
 	if (vpop_alias_steps(a, vdir, s) == -1)
 		goto oom;
@@ -937,14 +928,7 @@ vsql_plan(struct mx_host *dst, struct mx_accounts *a,
 		free(hpath);
 		mx_set(&ac->dst_home, dir);
 		mx_setf(&ac->dst_maildir, "%s/Maildir", dir);
-		if (ac->scheme == MX_HASH_PLAIN) {
-			free(ac->hash);
-			ac->hash = hash;
-			ac->scheme = MX_HASH_SHA512;
-			hash = NULL;
-		}
-		st->secret = ac->hash;
-		free(hash);
+		keep_hash(ac, st, hash);
 	}
 	r = 0;
 	goto out;

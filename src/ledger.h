@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "mbox.h"
 
 struct mx_host;
 
@@ -37,6 +38,12 @@ struct mx_ledger_entry {
 	uint64_t flags_differ;	/* same message, other flags */
 	uint64_t dates_differ;	/* same message, other mtime */
 	uint64_t content_differ;	/* same message, other SHA-256 */
+	uint64_t damaged;	/* mbox spots the reader could not read as
+				   mbox (see mx_mbox_parse) */
+	uint64_t uidl_total;	/* POP3 UIDLs the old server presents that
+				   the target can keep (INBOX messages of a
+				   Maildir; X-UIDL headers of an mbox) */
+	uint64_t uidl_same;	/* of those, found unchanged on the target */
 	int64_t checked;	/* when (seconds since the epoch) */
 	char first_problem[256];	/* names a message, or "" */
 };
@@ -45,10 +52,27 @@ struct mx_ledger_entry {
 int mx_ledger_ok(const struct mx_ledger_entry *e);
 
 /* Compare one user's Maildirs: sdir on src, ddir on dst. digests: also
- * compare contents and count duplicates (reads every message). */
+ * compare contents and count duplicates (reads every message). When sdir
+ * is a file, it is read as an mbox (mboxo; see mx_ledger_compare_mbox). */
 int mx_ledger_compare(struct mx_host *src, const char *sdir,
     struct mx_host *dst, const char *ddir, int digests,
     struct mx_ledger_entry *e, struct mx_err *err);
+/* The same, reading an mbox source as fmt (what the transfer was told). */
+int mx_ledger_compare_fmt(struct mx_host *src, const char *sdir,
+    enum mx_mbox_format fmt, struct mx_host *dst, const char *ddir,
+    int digests, struct mx_ledger_entry *e, struct mx_err *err);
+
+/* Compare an mbox on src (read once, streamed, never written) with the
+ * Maildir it was converted into on dst (mbox.h names: DATE.HDIGEST[_N].
+ * HOST). The source side: messages (the UW-IMAP pseudo message left out),
+ * bytes as Maildir files, flags from Status/X-Status (R seen, A replied,
+ * F flagged, T draft, D trashed), the From_ date range, duplicates by
+ * SHA-256 (always: the whole mbox is read anyway). Each message is found
+ * on the target by its name; its flags, its date (the From_ date against
+ * the file's mtime) and with digests its content are compared. */
+int mx_ledger_compare_mbox(struct mx_host *src, const char *mbox,
+    enum mx_mbox_format fmt, struct mx_host *dst, const char *ddir,
+    int digests, struct mx_ledger_entry *e, struct mx_err *err);
 
 struct mx_ledger {
 	struct mx_ledger_entry *v;

@@ -41,24 +41,14 @@ postfix_state_dir(const struct mx_mta_opts *o)
 static char *
 confpath(const struct mx_mta_opts *o, const char *rel)
 {
-	struct mx_buf b = MX_BUF_INIT;
-
-	mx_buf_printf(&b, "%s/%s", conf(o), rel);
-	return mx_buf_steal(&b);
+	return mx_mta_path(conf(o), rel);
 }
 
 static int
 postfix_detect(struct mx_host *h, const struct mx_mta_opts *o,
     struct mx_err *err)
 {
-	struct mx_stat st;
-	char *p = confpath(o, "main.cf");
-	int rc = mx_host_stat(h, p, &st, err);
-
-	free(p);
-	if (rc == -1)
-		return -1;
-	return st.exists && st.is_reg;
+	return mx_mta_detect_path(h, conf(o), "main.cf", 0, err);
 }
 
 /* Run a Postfix tool with "-c CONFDIR" (the path as this host's

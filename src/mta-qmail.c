@@ -59,10 +59,7 @@ qmail_state_dir(const struct mx_mta_opts *o)
 static char *
 qpath(const struct mx_mta_opts *o, const char *rel)
 {
-	struct mx_buf b = MX_BUF_INIT;
-
-	mx_buf_printf(&b, "%s/%s", qdir(o), rel);
-	return mx_buf_steal(&b);
+	return mx_mta_path(qdir(o), rel);
 }
 
 static int
@@ -124,14 +121,7 @@ static int
 qmail_detect(struct mx_host *h, const struct mx_mta_opts *o,
     struct mx_err *err)
 {
-	struct mx_stat st;
-	char *p = qpath(o, "control");
-	int rc = mx_host_stat(h, p, &st, err);
-
-	free(p);
-	if (rc == -1)
-		return -1;
-	return st.exists && st.is_dir;
+	return mx_mta_detect_path(h, qdir(o), "control", 1, err);
 }
 
 /* qmail-qstat's two finds, and the same for local/ and remote/: one

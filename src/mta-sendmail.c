@@ -57,10 +57,7 @@ sendmail_state_dir(const struct mx_mta_opts *o)
 static char *
 mpath(const struct mx_mta_opts *o, const char *rel)
 {
-	struct mx_buf b = MX_BUF_INIT;
-
-	mx_buf_printf(&b, "%s/%s", mdir(o), rel);
-	return mx_buf_steal(&b);
+	return mx_mta_path(mdir(o), rel);
 }
 
 static int
@@ -125,14 +122,7 @@ static int
 sendmail_detect(struct mx_host *h, const struct mx_mta_opts *o,
     struct mx_err *err)
 {
-	struct mx_stat st;
-	char *p = mpath(o, "sendmail.cf");
-	int rc = mx_host_stat(h, p, &st, err);
-
-	free(p);
-	if (rc == -1)
-		return -1;
-	return st.exists && st.is_reg;
+	return mx_mta_detect_path(h, mdir(o), "sendmail.cf", 0, err);
 }
 
 /* qf files are messages (hf: quarantined), in the MTA queue and in the

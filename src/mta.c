@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,32 @@ out:
 	mx_buf_free(&out);
 	mx_buf_free(&eout);
 	return rc;
+}
+
+char *
+mx_mta_path(const char *base, const char *rel)
+{
+	struct mx_buf b = MX_BUF_INIT;
+
+	mx_buf_printf(&b, "%s/%s", base, rel);
+	return mx_buf_steal(&b);
+}
+
+int
+mx_mta_detect_path(struct mx_host *h, const char *base, const char *rel,
+    int want_dir, struct mx_err *err)
+{
+	struct mx_stat st;
+	char *p = mx_mta_path(base, rel);
+	int rc;
+
+	if (p == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	rc = mx_host_stat(h, p, &st, err);
+	free(p);
+	if (rc == -1)
+		return -1;
+	return st.exists && (want_dir ? st.is_dir : st.is_reg);
 }
 
 int

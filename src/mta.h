@@ -128,6 +128,12 @@ int mx_mta_read_ctl(struct mx_host *h, const char *path, int key,
 int mx_mta_plan_ctl(struct mx_changes *cs, const char *path,
     const char *before, size_t blen, int existed, const struct mx_ctl *c,
     mode_t mode, struct mx_err *err);
+/* base/rel, malloc'd (NULL when out of memory): a back-end's file. */
+char *mx_mta_path(const char *base, const char *rel);
+/* Whether base/rel exists on h as a directory (want_dir) or a regular
+ * file: 1 or 0, -1 when it cannot be told. The back-ends' detect. */
+int mx_mta_detect_path(struct mx_host *h, const char *base, const char *rel,
+    int want_dir, struct mx_err *err);
 /* One line file being edited by a back-end: read once, edited in c,
  * planned as a change when its text differs. */
 struct mx_mta_file {

@@ -142,6 +142,7 @@ struct sink {
 	char name[PATH_MAX];
 	int existed;
 	int stage_gone;		/* the last chunk removed the stage */
+	struct mx_buf *folders;	/* " new cur '.F/new' ...": quoted */
 };
 
 static int
@@ -208,6 +209,22 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 	return 0;
 }
 
+/* After a failed write on the target: name a full filesystem as the
+ * cause (GNU tar reports a short write as "Wrote only N of M bytes",
+ * without the errno). */
+static void
+note_full(struct sink *k, struct mx_err *err)
+{
+	uint64_t avail = 0, total = 0;
+	struct mx_err e;
+
+	if (mx_host_df(k->to, k->dst, &avail, &total, &e) == 0 &&
+	    avail < (1u << 20))
+		mx_err_prefix(err, _("%s: %s: no space left on the filesystem "
+		    "(%" PRIu64 " KiB free; make room, then run again)"),
+		    mx_host_name(k->to), k->dst, avail / 1024);
+}
+
 /* Close the current tar x and move what it wrote into place; the last
  * one also removes the stage. */
 static int
@@ -233,14 +250,19 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 		mx_err_set(err, MX_E_REMOTE, _("%s: tar x failed (status %d): %s"),
 		    mx_host_name(k->to), st, eo.data ? eo.data : "");
 		mx_buf_free(&eo);
+		note_full(k, err);
 		return -1;
 	}
 	mx_buf_free(&eo);
 	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
+	/* One mv per directory (find splits long lists), never over a
+	 * file already there (-n); what mv left is what the target had. */
 	mx_buf_puts(&cmd, "cd ");
 	mx_shell_quote(&cmd, stage);
-	mx_buf_puts(&cmd, " && find . -type f -exec sh -c 'for f; do "
-	    "mv -n -- \"$f\" \"../$f\"; done' sh {} + && "
+	mx_buf_puts(&cmd, " && for d in");
+	mx_buf_append(&cmd, k->folders->data, k->folders->len);
+	mx_buf_puts(&cmd, "; do if [ -d \"$d\" ]; then find \"$d\" -mindepth 1 "
+	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} +; fi; done && "
 	    "find . -type f -exec rm -f -- {} +");
 	if (final) {
 		mx_buf_puts(&cmd, " && cd / && rm -rf ");
@@ -298,10 +320,13 @@ sink_data(struct sink *k, const void *p, size_t n, struct mx_err *err)
 
 	k->werr = err;
 	w = archive_write_data(k->local ? k->disk : k->tw, p, n);
-	if (w < 0 || (size_t)w != n)
-		return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+	if (w < 0 || (size_t)w != n) {
+		mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
 		    mx_host_name(k->to), k->path, archive_error_string(k->local ?
 		    k->disk : k->tw));
+		note_full(k, err);
+		return -1;
+	}
 	if (!k->local)
 		k->chunk += n;
 	return 0;
@@ -405,9 +430,11 @@ struct job {
 	struct mx_listing src, dst;
 	struct mx_nameset *want;	/* keys to copy */
 	struct mx_nameset *done;	/* keys copied in this pass */
+	struct mx_nameset *known;	/* the target's folders (lazily) */
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
+	struct mx_buf folders;		/* the sink's folders */
 	struct prog prog;
 	char *srcpath;			/* as the source host's commands see it */
 	EVP_MD_CTX *md;
@@ -436,6 +463,30 @@ report(struct job *j, const char *fmt, ...)
 	mx_buf_vprintf(&j->r->report, fmt, ap);
 	va_end(ap);
 	mx_buf_puts(&j->r->report, "\n");
+}
+
+/* A folder this pass prepared on the target (prepare_target: the folders
+ * of the messages wanted), where the sinks move messages in. */
+static int
+known_folder(struct job *j, const char *folder)
+{
+	char f[PATH_MAX], k[PATH_MAX];
+	const char *nm;
+	size_t i;
+
+	if (folder[0] == '\0')
+		return 1;
+	if (j->known == NULL) {
+		if ((j->known = mx_nameset_new()) == NULL)
+			return 0;
+		for (i = 0; i < j->src.n; i++)
+			if (mx_nameset_has(j->want, j->src.v[i].key, NULL) &&
+			    mx_listing_msg_path(j->src.v[i].path, k, sizeof k, f,
+			    sizeof f, &nm) == 0 && f[0] != '\0' &&
+			    mx_nameset_add(j->known, f, 0) == -1)
+				return 0;
+	}
+	return mx_nameset_has(j->known, folder, NULL);
 }
 
 /* Check an entry's path: 1 a message to copy, 0 to pass over quietly,
@@ -481,15 +532,22 @@ check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
 		return 0;
 	if (mx_listing_msg_path(path, key, klen, folder, sizeof folder, name) == -1)
 		return 0;
+	if (strlen(*name) > NAME_MAX) {	/* no file system holds it */
+		report(j, _("refused (a name longer than %d bytes): %.80s..."),
+		    NAME_MAX, p);
+		return -1;
+	}
 	/* Once per unique name, even when new/ and cur/ both hold it (a
 	 * client moved it while tar ran). */
 	if (mx_nameset_has(j->done, key, NULL))
 		return 0;
 	if (mx_nameset_has(j->want, key, NULL))
 		return 1;
-	/* Arrived after the listing and not on the target: take it too. */
-	if (mx_listing_get(&j->src, key) == NULL && mx_listing_get(&j->dst, key) == NULL)
-		return 1;
+	/* Arrived after the listing and not on the target: take it too,
+	 * when this pass prepared its folder (else the next pass will). */
+	if (mx_listing_get(&j->src, key) == NULL &&
+	    mx_listing_get(&j->dst, key) == NULL)
+		return known_folder(j, folder);
 	return 0;
 }
 
@@ -682,27 +740,28 @@ copy_planned(struct job *j, size_t nwant, struct mx_err *err)
 	return rc;
 }
 
-/* Target preparation: the Maildir, its folders, the stage. */
+/* Target preparation: the Maildir, its folders, the stage. One shell
+ * script and a handful of processes, whatever the number of folders: the
+ * directories missing are created by one mkdir and one chown. */
 static void
 mk_dir(struct mx_buf *sc, const char *base, const char *folder,
     const char *sub)
 {
-	char p[PATH_MAX];
+	struct mx_buf p = MX_BUF_INIT;
 
-	snprintf(p, sizeof p, "%s%s%s%s", base, folder[0] ? "/" : "", folder,
-	    sub);
-	mx_buf_puts(sc, "mk ");
-	mx_shell_quote(sc, p);
-	mx_buf_puts(sc, "; ");
+	mx_buf_printf(&p, "%s%s%s%s", base, folder[0] ? "/" : "", folder, sub);
+	mx_buf_puts(sc, " ");
+	mx_shell_quote(sc, p.data);
+	mx_buf_free(&p);
 }
 
 static int
 prepare_target(struct job *j, struct mx_err *err)
 {
 	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
-	struct mx_buf sc = MX_BUF_INIT;
+	struct mx_buf sc = MX_BUF_INIT, mf = MX_BUF_INIT;
 	struct mx_nameset *seen;
-	char folder[PATH_MAX], key[PATH_MAX], p[PATH_MAX], own[64];
+	char folder[PATH_MAX], key[PATH_MAX], own[64];
 	const char *name;
 	size_t i, d;
 	int rc;
@@ -712,12 +771,12 @@ prepare_target(struct job *j, struct mx_err *err)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	snprintf(own, sizeof own, "%lu:%lu", (unsigned long)j->sink.uid,
 	    (unsigned long)j->sink.gid);
+	mx_buf_reset(&j->folders);
+	mx_buf_puts(&j->folders, " new cur");
 	/* A symbolic link where a directory belongs is refused: the
-	 * renames below must not leave the Maildir. */
-	mx_buf_printf(&sc, "set -e; umask 077; mk() { if [ -L \"$1\" ]; then "
-	    "echo \"$1 is a symbolic link: refused\" >&2; exit 1; fi; "
-	    "[ -d \"$1\" ] || { mkdir -p -m 700 \"$1\"; chown %s \"$1\"; }; }; ",
-	    own);
+	 * renames below must not leave the Maildir. Parents come before
+	 * their children, so one mkdir -p and one chown do. */
+	mx_buf_puts(&sc, "set -e; umask 077; set --; for d in");
 	for (d = 0; d < 4; d++)
 		mk_dir(&sc, j->sink.hdst, "", subs[d]);
 	for (i = 0; i < j->src.n; i++) {
@@ -728,30 +787,43 @@ prepare_target(struct job *j, struct mx_err *err)
 			continue;
 		for (d = 0; d < 4; d++)
 			mk_dir(&sc, j->sink.hdst, folder, subs[d]);
-		{
-			struct mx_buf mf = MX_BUF_INIT;
+		for (d = 2; d < 4; d++) {
+			struct mx_buf f = MX_BUF_INIT;
 
-			mx_buf_printf(&mf, "%s/%s/maildirfolder", j->sink.hdst,
-			    folder);
-			mx_buf_puts(&sc, "[ -e ");
-			mx_shell_quote(&sc, mf.data);
-			mx_buf_puts(&sc, " ] || { : > ");
-			mx_shell_quote(&sc, mf.data);
-			mx_buf_printf(&sc, "; chown %s ", own);
-			mx_shell_quote(&sc, mf.data);
-			mx_buf_puts(&sc, "; }; ");
-			mx_buf_free(&mf);
+			mx_buf_printf(&f, "%s%s", folder, subs[d]);
+			mx_buf_puts(&j->folders, " ");
+			mx_shell_quote(&j->folders, f.data);
+			mx_buf_free(&f);
 		}
+		mk_dir(&mf, j->sink.hdst, folder, "/maildirfolder");
+	}
+	mx_buf_printf(&sc, "; do if [ -L \"$d\" ]; then echo \"$d is a "
+	    "symbolic link: refused\" >&2; exit 1; fi; [ -d \"$d\" ] || set -- "
+	    "\"$@\" \"$d\"; done; if [ $# -gt 0 ]; then mkdir -p -m 700 \"$@\"; "
+	    "chown %s \"$@\"; fi; ", own);
+	if (mf.len > 0) {
+		/* The folder markers, created empty where missing. */
+		mx_buf_puts(&sc, "set --; for f in");
+		mx_buf_append(&sc, mf.data, mf.len);
+		mx_buf_printf(&sc, "; do [ -e \"$f\" ] || { : > \"$f\"; set -- "
+		    "\"$@\" \"$f\"; }; done; if [ $# -gt 0 ]; then chown %s "
+		    "\"$@\"; fi; ", own);
 	}
 	/* The stage stays owned by whoever runs the copy (root): the user
 	 * cannot plant links in it while it is written. */
-	snprintf(p, sizeof p, "%s/%s", j->sink.hdst, MX_STAGE);
-	mx_buf_puts(&sc, "rm -rf ");
-	mx_shell_quote(&sc, p);
-	mx_buf_puts(&sc, "; mkdir -m 700 ");
-	mx_shell_quote(&sc, p);
+	mx_buf_reset(&mf);
+	mx_buf_printf(&mf, "%s/%s", j->sink.hdst, MX_STAGE);
+	mx_buf_puts(&sc, "if [ -e ");
+	mx_shell_quote(&sc, mf.data);
+	mx_buf_puts(&sc, " ] || [ -L ");
+	mx_shell_quote(&sc, mf.data);
+	mx_buf_puts(&sc, " ]; then rm -rf ");
+	mx_shell_quote(&sc, mf.data);
+	mx_buf_puts(&sc, "; fi; mkdir -m 700 ");
+	mx_shell_quote(&sc, mf.data);
 	rc = run_script(j->to, sc.data, NULL, err);
 	mx_buf_free(&sc);
+	mx_buf_free(&mf);
 	mx_nameset_free(seen);
 	return rc;
 }
@@ -1262,6 +1334,7 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 	j.o = o;
 	j.r = r;
 	j.sink.to = to;
+	j.sink.folders = &j.folders;
 	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
 	j.prog.o = o;
 	j.prog.p.user = u->name;
@@ -1370,8 +1443,10 @@ out:
 	mx_listing_free(&j.dst);
 	mx_nameset_free(j.want);
 	mx_nameset_free(j.done);
+	mx_nameset_free(j.known);
 	EVP_MD_CTX_free(j.md);
 	free(j.copied);
+	mx_buf_free(&j.folders);
 	free(j.srcpath);
 	free(j.sink.dst);
 	free(j.sink.hdst);
@@ -1480,4 +1555,117 @@ mx_transfer_all(const char *from, const char *to,
 	mx_journal_close(jn);
 	pthread_mutex_destroy(&p.mu);
 	return p.failed;
+}
+
+/* A tar stream from a file descriptor (tests, fuzz-tar) ------------------ */
+
+struct fdsrc {
+	int fd;
+	char buf[XBUF];
+};
+
+static la_ssize_t
+fd_read(struct archive *a, void *ctx, const void **out)
+{
+	struct fdsrc *s = ctx;
+	ssize_t n;
+
+	do
+		n = read(s->fd, s->buf, sizeof s->buf);
+	while (n == -1 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read");
+		return -1;
+	}
+	*out = s->buf;
+	return n;
+}
+
+int
+mx_transfer_tar_fd(struct mx_host *to, const struct mx_xfer_user *u, int fd,
+    struct mx_xfer_result *r, struct mx_err *err)
+{
+	struct mx_xfer_opts o;
+	struct job j;
+	struct fdsrc *s = NULL;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	char path[PATH_MAX], key[PATH_MAX];
+	const char *name;
+	int c, ar, rc = -1;
+
+	memset(r, 0, sizeof *r);
+	memset(&j, 0, sizeof j);
+	memset(&o, 0, sizeof o);
+	mx_err_clear(err);
+	j.from = j.to = j.sink.to = to;
+	j.u = u;
+	j.o = j.prog.o = &o;
+	j.r = r;
+	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
+	j.sink.local = 1;
+	j.prog.p.user = u->name;
+	j.sink.dst = strdup(u->dst);
+	j.sink.hdst = mx_host_path(to, u->dst);
+	j.want = mx_nameset_new();
+	j.done = mx_nameset_new();
+	j.md = EVP_MD_CTX_new();
+	s = malloc(sizeof *s);
+	if (j.sink.dst == NULL || j.sink.hdst == NULL || j.want == NULL ||
+	    j.done == NULL || j.md == NULL || s == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	s->fd = fd;
+	if (!mx_host_is_local(to)) {
+		mx_err_set(err, MX_E_USAGE, "%s: not a local host", mx_host_name(to));
+		goto out;
+	}
+	if (mx_listing_init(&j.src, err) == -1 ||
+	    mx_listing_init(&j.dst, err) == -1 ||
+	    resolve_owner(&j, err) == -1 || local_sink_open(&j.sink, err) == -1)
+		goto out;
+	if ((a = archive_read_new()) == NULL) {
+		mx_err_errno(err, ENOMEM, "archive_read_new");
+		goto out;
+	}
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open(a, s, NULL, fd_read, NULL) != ARCHIVE_OK) {
+		mx_err_set(err, MX_E_REMOTE, _("not a tar stream: %s"),
+		    archive_error_string(a));
+		goto out;
+	}
+	while ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    ar == ARCHIVE_WARN) {
+		c = check_entry(&j, e, path, sizeof path, &name, key, sizeof key);
+		if (c == -1)
+			r->refused++;
+		if (c == 1 && copy_entry(&j, a, e, path, name, key, err) == -1)
+			goto out;
+	}
+	if (ar != ARCHIVE_EOF) {
+		mx_err_set(err, MX_E_REMOTE, _("the tar stream broke off: %s"),
+		    archive_error_string(a));
+		goto out;
+	}
+	rc = sink_finish(&j.sink, err);
+out:
+	if (a != NULL)
+		archive_read_free(a);
+	sink_free(&j.sink);
+	r->state = rc == 0 ? MX_XS_DONE : MX_XS_FAILED;
+	if (rc == -1)
+		r->err = *err;
+	mx_listing_free(&j.src);
+	mx_listing_free(&j.dst);
+	mx_nameset_free(j.want);
+	mx_nameset_free(j.done);
+	mx_nameset_free(j.known);
+	EVP_MD_CTX_free(j.md);
+	free(j.copied);
+	free(j.sink.dst);
+	free(j.sink.hdst);
+	free(s);
+	return rc;
 }

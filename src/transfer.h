@@ -116,4 +116,13 @@ int mx_transfer_all(const char *from, const char *to,
     size_t n, int jobs, const struct mx_xfer_opts *o,
     struct mx_xfer_result *results, struct mx_err *err);
 
+/* Read a tar stream from fd as the transfer reads the old host's `tar c`,
+ * into the Maildir u->dst on the local host `to`: every entry checked,
+ * messages written into the stage (u->dst/MX_STAGE, which must exist, as
+ * must new/, cur/ and the folders) and renamed into place without
+ * replacing. No listing: every message entry is taken. Returns 0 or -1;
+ * r counts what was copied and refused. For tests and tests/fuzz/fuzz-tar. */
+int mx_transfer_tar_fd(struct mx_host *to, const struct mx_xfer_user *u,
+    int fd, struct mx_xfer_result *r, struct mx_err *err);
+
 #endif

@@ -23,6 +23,10 @@ check_PROGRAMS += tests/unit/test-uidl
 tests_unit_test_uidl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_uidl_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-uidl
+check_PROGRAMS += tests/unit/test-overview
+tests_unit_test_overview_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_overview_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-overview
 
 check_PROGRAMS += tests/unit/test-preflight
 tests_unit_test_preflight_CFLAGS = $(UNIT_CFLAGS)
@@ -32,7 +36,7 @@ TESTS += tests/unit/test-preflight
 SH_TESTS = tests/cli/basics.sh
 SH_TESTS += tests/lab/core.sh
 
-EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/lab/lab.sh build-aux/tap-driver.sh
+EXTRA_DIST += tests/lib.sh tests/unit/tap.h tests/unit/tree.h tests/lab/lab.sh build-aux/tap-driver.sh
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS)
 
@@ -78,6 +82,8 @@ tests_unit_test_ctlfile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-ctlfile
 SH_TESTS += tests/uidl/dovecot.sh
 SH_TESTS += tests/ledger/ledger.sh
+SH_TESTS += tests/ledger/mbox.sh
+SH_TESTS += tests/ledger/mbox-ssh.sh
 
 # hostctl: the host layer on the command line, for the lab tests.
 check_PROGRAMS += tests/host/hostctl
@@ -129,6 +135,7 @@ TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/batch/run.sh
 SH_TESTS += tests/batch/freeze-postfix.sh
+SH_TESTS += tests/batch/isolation.sh
 SH_TESTS += tests/e2e/live.sh
 SH_TESTS += tests/e2e/live-kill.sh
 SH_TESTS += tests/e2e/live-full.sh
@@ -142,7 +149,19 @@ SH_TESTS += tests/ui/walk.sh
 EXTRA_DIST += tests/bench/transfer.sh
 SH_TESTS += tests/ui/locale.sh
 SH_TESTS += tests/ui/table.sh
+SH_TESTS += tests/ui/overview.sh
 
 SH_TESTS += tests/ui/ssh.sh
 EXTRA_DIST += tests/bench/ui-keys.sh
 SH_TESTS += tests/ui/walk-user.sh
+
+## Fault runs (issue 9): a full filesystem, a cut ssh connection, MariaDB
+## restarted during the account reads.
+SH_TESTS += tests/faults/mariadb.sh
+SH_TESTS += tests/faults/disk-full.sh
+SH_TESTS += tests/faults/ssh-cut.sh
+check_PROGRAMS += tests/unit/test-transfer-tar
+tests_unit_test_transfer_tar_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_transfer_tar_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-transfer-tar
+SH_TESTS += tests/faults/late-folder.sh

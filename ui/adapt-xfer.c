@@ -23,6 +23,8 @@
 #include "adapt.h"
 #include "host.h"
 #include "i18n.h"
+#include "ledger.h"
+#include "overview.h"
 #include "transfer.h"
 #include "usertable.h"
 
@@ -488,18 +490,104 @@ write_results(const struct wz_stepctx *c, const struct map *m,
 		return;
 	}
 	fprintf(fp, "# %s: user\tstate\tsource msgs\tsource bytes\ttarget "
-	    "msgs\ttarget bytes\tcopied\tverified\n", verify ? "verify" :
-	    "transfer");
-	for (i = 0; i < m->n; i++)
-		fprintf(fp, "%s\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\t%d\n",
+	    "msgs\ttarget bytes\tcopied\tverified\twhy it failed\n", verify ?
+	    "verify" : "transfer");
+	for (i = 0; i < m->n; i++) {
+		char why[sizeof res[i].err.msg], *p;
+
+		why[0] = '\0';
+		if (res[i].state != MX_XS_DONE || !res[i].verified)
+			snprintf(why, sizeof why, "%s", res[i].err.msg);
+		else if (res[i].damaged > 0 && res[i].report.data != NULL)
+			/* Done, but the mbox was damaged: name the first spot. */
+			snprintf(why, sizeof why, "%.*s",
+			    (int)strcspn(res[i].report.data + 2, "\n"),
+			    res[i].report.data + 2);
+		for (p = why; *p; p++)
+			if (*p == '\t' || *p == '\n' || *p == '\r')
+				*p = ' ';
+		fprintf(fp, "%s\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\t%d\t%s\n",
 		    m->u[i].name, mx_xfer_state_name(res[i].state),
 		    (unsigned long long)res[i].src_msgs,
 		    (unsigned long long)res[i].src_bytes,
 		    (unsigned long long)res[i].dst_msgs,
 		    (unsigned long long)res[i].dst_bytes,
-		    (unsigned long long)res[i].copied_msgs, res[i].verified);
+		    (unsigned long long)res[i].copied_msgs, res[i].verified, why);
+	}
 	fclose(fp);
 	free(path);
+}
+
+/* The ledger file of a plan: PLAN.ledger, as `mxmove ledger --plan`. */
+char *
+wz_ledger_path(const struct wz_app *app)
+{
+	struct mx_buf b = MX_BUF_INIT;
+
+	mx_buf_printf(&b, "%s.ledger", app->plan_path);
+	return mx_buf_steal(&b);
+}
+
+int
+wz_overview_load(const struct wz_app *app, struct mx_overview *ov,
+    struct mx_err *err)
+{
+	struct mx_ledger l;
+	char *lp = wz_ledger_path(app);
+	int rc = -1;
+
+	if (lp != NULL && mx_ledger_load(&l, lp, err) == 0) {
+		rc = mx_overview_build(ov, app->demo_dir ? app->demo_dir :
+		    app->state_dir, &l, err);
+		mx_ledger_free(&l);
+	}
+	free(lp);
+	return rc;
+}
+
+/* After a verification pass: each user's ledger (flags, dates, UIDLs,
+ * duplicates), one user's failure recorded as that user's problem. */
+static void
+reconcile(struct wz_stepctx *c, const struct map *m, int digests)
+{
+	struct mx_host *src = NULL, *dst = NULL;
+	struct mx_ledger l;
+	struct mx_err err;
+	char *lp = wz_ledger_path(c->app);
+	size_t i;
+
+	if (lp == NULL || mx_ledger_load(&l, lp, &err) == -1) {
+		if (lp != NULL)
+			wz_log(c->app, "ledger: %s", err.msg);
+		free(lp);
+		return;
+	}
+	if (wz_host_open(c->plan, 0, c->job, &src, &err) == -1 ||
+	    wz_host_open(c->plan, 1, c->job, &dst, &err) == -1) {
+		wz_log(c->app, "ledger: %s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < m->n; i++) {
+		struct mx_ledger_entry e;
+
+		memset(&e, 0, sizeof e);
+		snprintf(e.user, sizeof e.user, "%s", m->u[i].name);
+		if (mx_ledger_compare(src, m->u[i].src, dst, m->u[i].dst, digests, &e,
+		    &err) == -1) {
+			snprintf(e.first_problem, sizeof e.first_problem, "%.200s",
+			    err.msg);
+			e.missing = e.src.messages ? e.src.messages : 1;
+		}
+		if (mx_ledger_put(&l, &e, &err) == -1)
+			break;
+	}
+	if (mx_ledger_save(&l, lp, &err) == -1)
+		wz_log(c->app, "ledger: %s", err.msg);
+out:
+	mx_host_close(src);
+	mx_host_close(dst);
+	mx_ledger_free(&l);
+	free(lp);
 }
 
 static int
@@ -545,6 +633,9 @@ xfer(struct wz_stepctx *c, int verify, struct mx_buf *out, struct mx_err *err)
 		final_rows(&pg, res);
 		post_summary(&pg, 1);
 		write_results(c, &m, res, verify);
+		/* After a copy, names, flags and dates; after a verification
+		 * also every message's content. */
+		reconcile(c, &m, verify);
 		for (i = 0; i < m.n; i++) {
 			copied += res[i].copied_msgs;
 			msgs += res[i].dst_msgs;
@@ -660,6 +751,34 @@ struct totals {
 	unsigned long long sm, sb, dm, db;
 };
 
+/* The users the overview says need attention: who, why, what to do. */
+static void
+attention(struct wz_stepctx *c, struct mx_buf *b)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	size_t i;
+
+	if (wz_overview_load(c->app, &ov, &err) == -1) {
+		mx_buf_printf(b, _("\nThe overview could not be read: %s\n"),
+		    err.msg);
+		return;
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	if (mx_overview_problems(&ov) == 0)
+		mx_buf_printf(b, _("\nFlags, dates and UIDLs: every user "
+		    "reconciled without a problem.\n"));
+	else
+		mx_buf_printf(b, _("\n%zu of %zu user(s) need attention:\n"),
+		    mx_overview_problems(&ov), ov.n);
+	for (i = 0; i < ov.n; i++)
+		if (ov.v[i].problem)
+			mx_buf_printf(b, _("  %s: %s\n    what to do: %s\n"),
+			    ov.v[i].user, ov.v[i].reason, ov.v[i].advice ?
+			    _(ov.v[i].advice) : "-");
+	mx_overview_free(&ov);
+}
+
 static void
 report_text(struct wz_stepctx *c, struct mx_buf *b, struct totals *t)
 {
@@ -716,6 +835,7 @@ report_text(struct wz_stepctx *c, struct mx_buf *b, struct totals *t)
 		t->dm = dm;
 		t->db = db;
 	}
+	attention(c, b);
 	steps_not_done(c, b);
 	/* Senders retry for up to five days; some caches hold the old MX
 	 * for the old TTL. Keep the relay a week past the live MX. */

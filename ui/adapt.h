@@ -65,6 +65,13 @@ int wz_acct_read_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 int wz_create_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 int wz_create_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 /* Window 4, Transfer (and window 5's catch-up). */
+/* The plan's ledger file (PLAN.ledger; caller frees) and the overview
+ * across all accounts from the state directory and that ledger. */
+char *wz_ledger_path(const struct wz_app *app);
+struct mx_overview;
+int wz_overview_load(const struct wz_app *app, struct mx_overview *ov,
+    struct mx_err *err);
+
 int wz_transfer_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 int wz_transfer_run(struct wz_stepctx *, struct mx_buf *, struct mx_err *);
 int wz_verify_preview(struct wz_stepctx *, struct mx_buf *, struct mx_err *);

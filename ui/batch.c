@@ -16,6 +16,8 @@
 #include "demo.h"
 #include "events.h"
 #include "i18n.h"
+#include "adapt.h"
+#include "overview.h"
 #include "plan.h"
 #include "pollers.h"
 #include "usertable.h"
@@ -219,6 +221,34 @@ step_json(int win, const struct wz_stepdef *d, const char *state,
 	return o;
 }
 
+/* The overview across all accounts for the report; each user with a
+ * problem also gets a line on stderr: who, why, what to do. */
+static json_object *
+overview(const struct wz_app *app)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	json_object *a;
+	size_t i;
+
+	if (wz_overview_load(app, &ov, &err) == -1) {
+		fprintf(stderr, "mxmove run: %s\n", err.msg);
+		return json_object_new_array();
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	if (mx_overview_problems(&ov) > 0)
+		fprintf(stderr, _("%zu of %zu user(s) need attention:\n"),
+		    mx_overview_problems(&ov), ov.n);
+	for (i = 0; i < ov.n; i++)
+		if (ov.v[i].problem)
+			fprintf(stderr, _("  %s: %s\n    what to do: %s\n"),
+			    ov.v[i].user, ov.v[i].reason, ov.v[i].advice ?
+			    _(ov.v[i].advice) : "-");
+	a = mx_overview_json(&ov);
+	mx_overview_free(&ov);
+	return a;
+}
+
 int
 mx_batch_run(const struct mx_batch_opts *o)
 {
@@ -356,6 +386,7 @@ mx_batch_run(const struct mx_batch_opts *o)
 	    rc == MX_RUN_OK ? "ok" : rc == MX_RUN_PREVIEW ? "preview" : "failed"));
 	json_object_object_add(report, "steps", steps);
 	steps = NULL;
+	json_object_object_add(report, "overview", overview(&app));
 	puts(json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 out:

@@ -4,14 +4,18 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "commands.h"
 #include "host.h"
 #include "i18n.h"
 #include "ledger.h"
+#include "overview.h"
 #include "plan.h"
 
 static void
@@ -19,8 +23,11 @@ usage(void)
 {
 	fprintf(stderr, _("Usage: mxmove ledger (--from HOST --to HOST | --plan FILE)\n"
 	    "         [--user NAME:SRC_MAILDIR:DST_MAILDIR]... [--file LEDGER]\n"
-	    "         [--no-digests] [--json]\n"
-	    "With no --user, shows the ledger file as it stands.\n"));
+	    "         [--no-digests] [--mbox-format F] [--json]\n"
+	    "With no --user, shows the ledger file as it stands. With --plan,\n"
+	    "the ledger is PLAN.ledger and --json adds the overview of every\n"
+	    "account (state, counts, bytes, flags and UIDLs equal, problems).\n"
+	    "SRC may be an mbox file: it is compared with the Maildir it became.\n"));
 }
 
 static void
@@ -46,6 +53,56 @@ print_entry(const struct mx_ledger_entry *e)
 	putchar('\n');
 }
 
+/* The overview across all accounts of a plan: the state the steps left
+ * beside the plan file (batch mode's layout) and this ledger. */
+static json_object *
+plan_overview(const char *planfile, const struct mx_ledger *l)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	char *copy = strdup(planfile);
+	json_object *a;
+
+	if (copy == NULL || mx_overview_build(&ov, dirname(copy), l, &err) == -1) {
+		if (copy != NULL)
+			fprintf(stderr, "mxmove ledger: %s\n", err.msg);
+		free(copy);
+		return json_object_new_array();
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	a = mx_overview_json(&ov);
+	mx_overview_free(&ov);
+	free(copy);
+	return a;
+}
+
+/* With a plan: every account needing attention, why, and what to do. */
+static void
+print_attention(const char *planfile, const struct mx_ledger *l)
+{
+	struct mx_overview ov;
+	struct mx_err err;
+	char *copy = strdup(planfile);
+	size_t i;
+
+	if (copy == NULL || mx_overview_build(&ov, dirname(copy), l, &err) == -1) {
+		if (copy != NULL)
+			fprintf(stderr, "mxmove ledger: %s\n", err.msg);
+		free(copy);
+		return;
+	}
+	mx_overview_sort(&ov, MX_OV_USER, 0);
+	printf(_("%zu account(s), %zu need attention\n"), ov.n,
+	    mx_overview_problems(&ov));
+	for (i = 0; i < ov.n; i++)
+		if (ov.v[i].problem)
+			printf(_("  %s (%s): %s\n    what to do: %s\n"), ov.v[i].user,
+			    ov.v[i].state, ov.v[i].reason, ov.v[i].advice ?
+			    _(ov.v[i].advice) : "-");
+	mx_overview_free(&ov);
+	free(copy);
+}
+
 int
 mx_cmd_ledger(int argc, char **argv)
 {
@@ -56,6 +113,7 @@ mx_cmd_ledger(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "no-digests", no_argument, NULL, 'D' },
+		{ "mbox-format", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -64,6 +122,7 @@ mx_cmd_ledger(int argc, char **argv)
 	char **users = NULL, *deflt = NULL;
 	size_t nusers = 0, i;
 	int c, json = 0, digests = 1, rc = MX_EXIT_OK;
+	enum mx_mbox_format fmt = MX_MBOXO;
 	struct mx_plan *plan = NULL;
 	struct mx_host *src = NULL, *dst = NULL;
 	struct mx_ledger l = { NULL, 0, 0 };
@@ -77,6 +136,14 @@ mx_cmd_ledger(int argc, char **argv)
 		case 'p': planfile = optarg; break;
 		case 'F': file = optarg; break;
 		case 'D': digests = 0; break;
+		case 'M':
+			if (mx_mbox_format_parse(optarg, &fmt) == -1) {
+				fprintf(stderr, _("mxmove ledger: unknown mbox format "
+				    "%s (mboxo, mboxrd or mboxcl2)\n"), optarg);
+				free(users);
+				return MX_EXIT_USAGE;
+			}
+			break;
 		case 'j': json = 1; break;
 		case 'u':
 			users = realloc(users, (nusers + 1) * sizeof *users);
@@ -138,7 +205,8 @@ mx_cmd_ledger(int argc, char **argv)
 		*sdir++ = '\0';
 		*ddir++ = '\0';
 		snprintf(e.user, sizeof e.user, "%s", spec);
-		if (mx_ledger_compare(src, sdir, dst, ddir, digests, &e, &err) == -1) {
+		if (mx_ledger_compare_fmt(src, sdir, fmt, dst, ddir, digests, &e,
+		    &err) == -1) {
 			/* One user's failure never stops the others. */
 			snprintf(e.first_problem, sizeof e.first_problem, "%.200s", err.msg);
 			e.missing = e.src.messages ? e.src.messages : 1;
@@ -155,13 +223,22 @@ mx_cmd_ledger(int argc, char **argv)
 	}
 	if (json) {
 		char *text = mx_ledger_json(&l);
+		json_object *o = text ? json_tokener_parse(text) : NULL;
 
-		if (text != NULL)
-			puts(text);
+		if (o != NULL && planfile != NULL)
+			json_object_object_add(o, "overview",
+			    plan_overview(planfile, &l));
+		if (o != NULL)
+			puts(json_object_to_json_string_ext(o,
+			    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
 		free(text);
-	} else
+	} else {
 		for (i = 0; i < l.n; i++)
 			print_entry(&l.v[i]);
+		if (planfile != NULL)
+			print_attention(planfile, &l);
+	}
 	for (i = 0; i < l.n; i++)
 		if (!mx_ledger_ok(&l.v[i]))
 			rc = MX_EXIT_FAIL;

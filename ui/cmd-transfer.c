@@ -441,6 +441,15 @@ mx_cmd_xfer_main(int argc, char **argv, int verify_only)
 			    r->verified ? _("verified") : _("NOT verified"),
 			    r->src_msgs, r->src_bytes, r->dst_msgs, r->dst_bytes,
 			    r->mismatched);
+		else if (r->state == MX_XS_FAILED && r->mismatched == 0)
+			/* The pass broke off: what was sent may not be in
+			 * place yet (a stage is moved in per chunk). */
+			printf(_("%s: stopped: %" PRIu64 " messages (%" PRIu64
+			    " bytes) sent before the failure, %" PRIu64 " already "
+			    "there, %" PRIu64 " refused; source %" PRIu64
+			    " messages (%" PRIu64 " bytes)\n"), ul.v[i].name,
+			    r->copied_msgs, r->copied_bytes, r->skipped,
+			    r->refused, r->src_msgs, r->src_bytes);
 		else
 			printf(_("%s: %s: %" PRIu64 " copied (%" PRIu64 " bytes), %"
 			    PRIu64 " already there, %" PRIu64 " refused; source %"

@@ -37,6 +37,7 @@ static const struct binding bindings[] = {
 	{ 'l', WZ_A_LOG, "l", N_("log") },
 	{ 'o', WZ_A_SORT, "o", N_("sort") },
 	{ 'r', WZ_A_REVERSE, "r", N_("reverse") },
+	{ 'v', WZ_A_OVERVIEW, "v", N_("overview") },
 	{ '\t', WZ_A_NEXT_WIN, "Tab", N_("next") },
 	{ KEY_RIGHT, WZ_A_NEXT_WIN, NULL, NULL },
 	{ KEY_BTAB, WZ_A_PREV_WIN, "S-Tab", N_("back") },

@@ -21,7 +21,8 @@ mxmove_SOURCES += ui/theme.c ui/text.c ui/keys.c ui/lineedit.c ui/lineedit.h
 mxmove_SOURCES += ui/checklist.c ui/checklist.h ui/stepwin.c ui/stepwin.h
 mxmove_SOURCES += ui/usertable.c ui/usertable.h
 mxmove_SOURCES += ui/panel.h ui/panel-mx.c ui/panel-queue.c ui/panel-transfer.c
-mxmove_SOURCES += ui/confirm.c ui/help.c ui/logview.c ui/form.c ui/prompt.c
+mxmove_SOURCES += ui/confirm.c ui/help.c ui/logview.c ui/form.c ui/prompt.c \
+    ui/panel-overview.c
 mxmove_SOURCES += ui/win-before.c ui/win-accounts.c ui/win-cutover.c
 mxmove_SOURCES += ui/win-transfer.c ui/win-forward.c
 mxmove_SOURCES += ui/cmd-ledger.c

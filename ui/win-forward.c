@@ -99,7 +99,8 @@ const struct wz_screen_ops wz_win_forward = {
 	    "what moved, the verification figures, and when the old host can "
 	    "be switched off.\n"
 	    "In the demo no MTA runs: nothing greets on the live address and "
-	    "nothing delivers the old queue. Skip those two steps (s)."),
+	    "nothing delivers the old queue. Skip those two steps (s).\n"
+	    "v opens the overview of every account, as in window 4."),
 	.init = fwd_init,
 	.draw = fwd_draw,
 	.key = fwd_key,

@@ -119,7 +119,10 @@ const struct wz_screen_ops wz_win_transfer = {
 	    "the same window serves every catch-up pass. Nothing is ever "
 	    "deleted on the old host.\n"
 	    "The table: PgUp/PgDn/Home/End scroll, o sorts by the next "
-	    "column, r reverses."),
+	    "column, r reverses. v opens the overview of every account: "
+	    "state, messages and bytes on both sides, whether flags and POP3 "
+	    "UIDLs are equal, and each problem with what to do; / filters it "
+	    "(\"problems\" keeps the users needing attention)."),
 	.init = xfer_init,
 	.draw = xfer_draw,
 	.key = xfer_key,

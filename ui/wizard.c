@@ -294,10 +294,16 @@ draw_footer(WINDOW *w)
 	static const enum wz_action acts[] = { WZ_A_HELP, WZ_A_TOGGLE,
 		WZ_A_RUN, WZ_A_SKIP, WZ_A_NEXT_WIN, WZ_A_PLAN, WZ_A_LOG,
 		WZ_A_QUIT, WZ_A_PREV_WIN, WZ_A_ALL, WZ_A_PGDN };
+	/* Windows 4 and 5 also open the overview of every account. */
+	static const enum wz_action acts45[] = { WZ_A_HELP, WZ_A_TOGGLE,
+		WZ_A_RUN, WZ_A_OVERVIEW, WZ_A_SKIP, WZ_A_NEXT_WIN, WZ_A_PLAN,
+		WZ_A_LOG, WZ_A_QUIT, WZ_A_PREV_WIN, WZ_A_ALL, WZ_A_PGDN };
+	int in45 = W.app.cur >= 3;
 
 	wbkgdset(w, ' ' | wz_attr(WZ_C_FOOTER));
 	werase(w);
-	wz_keys_footer(w, 0, getmaxx(w), acts,
+	wz_keys_footer(w, 0, getmaxx(w), in45 ? acts45 : acts, in45 ?
+	    (int)(sizeof acts45 / sizeof acts45[0]) :
 	    (int)(sizeof acts / sizeof acts[0]));
 	wnoutrefresh(w);
 }
@@ -454,6 +460,13 @@ frame_key(int ch)
 		break;
 	case WZ_A_LOG:
 		wz_logview_open(&W.app);
+		break;
+	case WZ_A_OVERVIEW:
+		if (W.app.cur >= 3)
+			wz_overview_open(&W.app);
+		else
+			wz_status(&W.app, 0, "%s", _("The overview of every "
+			    "account opens from windows 4 and 5 (key v)."));
 		break;
 	case WZ_A_REDRAW:
 		clearok(curscr, TRUE);

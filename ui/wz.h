@@ -84,6 +84,7 @@ enum wz_action {
 	WZ_A_LOG,	/* the log view */
 	WZ_A_SORT,	/* next sort column (tables) */
 	WZ_A_REVERSE,	/* reverse the sort */
+	WZ_A_OVERVIEW,	/* the overview of every account (windows 4, 5) */
 	WZ_A_YES,
 	WZ_A_NO,
 	WZ_A_REDRAW,
@@ -197,6 +198,8 @@ void wz_goto(struct wz_app *app, int i);
 /* Modals. */
 void wz_help_open(struct wz_app *app, const char *title, const char *text);
 void wz_logview_open(struct wz_app *app);
+/* The overview across all accounts (panel-overview.c). */
+void wz_overview_open(struct wz_app *app);
 void wz_form_open(struct wz_app *app);
 /* Confirm: text is the preview (copied); on yes, cb(arg) runs on the UI
  * thread. */

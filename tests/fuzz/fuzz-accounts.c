@@ -1,6 +1,7 @@
 /* fuzz-accounts.c - libFuzzer target: the account parsers (passwd and
- * shadow, vpasswd, users/assign, .qmail, .forward, Dovecot passwd-file).
- * The first byte picks the parser; the rest is the file's text. */
+ * shadow, vpasswd, users/assign, .qmail, .forward, Dovecot passwd-file,
+ * Plesk's users/poppasswd). The first byte picks the parser (6:
+ * poppasswd, else modulo 6); the rest is the file's text. */
 #include <config.h>
 
 #include <stdint.h>
@@ -28,7 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	a = mx_accounts_new("fuzz");
-	switch (data[0] % 6) {
+	/* 6 (and only 6) picks poppasswd: the seeds' bytes 0-5 keep their
+	 * parsers. */
+	switch (data[0] == 6 ? 6 : data[0] % 6) {
 	case 0:
 		/* passwd and shadow from the two halves of the input */
 		half = strchr(text, '\f');
@@ -52,6 +55,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ac = mx_accounts_add(a, "", "u");
 		if (ac != NULL)
 			mx_acct_parse_forward(ac, text);
+		break;
+	case 6:
+		/* Plesk's poppasswd over accounts psa gave: clear text, none,
+		 * an AES blob, a hash. */
+		if ((ac = mx_accounts_add(a, "example.test", "plain")) != NULL &&
+		    mx_set(&ac->hash, "pw-plain") == 0)
+			ac->scheme = MX_HASH_PLAIN;
+		if ((ac = mx_accounts_add(a, "example.test", "none")) != NULL)
+			ac->scheme = MX_HASH_NONE;
+		if ((ac = mx_accounts_add(a, "example.test", "aes")) != NULL &&
+		    mx_set(&ac->hash, "$AES-128-CBC$aXY=$Y2k=") == 0)
+			ac->scheme = MX_HASH_PLESK_AES;
+		if ((ac = mx_accounts_add(a, "other.test", "md5")) != NULL &&
+		    mx_set(&ac->hash, "$1$abcdefgh$0123456789abcdefghijkl") == 0)
+			ac->scheme = MX_HASH_MD5;
+		mx_acct_parse_poppasswd(a, text, "poppasswd");
 		break;
 	default:
 		mx_acct_parse_dovecot(a, text, "users");

@@ -8,7 +8,9 @@
 #
 # MARIADB_ROOT_CNF is a [client] option file (socket, user root) for
 # programs that take --defaults-file. lab_stop mariadb stops it
-# (SIGTERM, then waits for the PID: shutdown takes ~1.3 s).
+# (SIGTERM, then waits for the PID: shutdown takes ~1.3 s). Calling
+# lab_start_mariadb again after a stop or a kill restarts the server on the
+# same datadir (InnoDB recovers what a crash left).
 
 lab_start_mariadb() {
 	MARIADB_DIR="$LAB/mariadb"
@@ -17,6 +19,8 @@ lab_start_mariadb() {
 	command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] ||
 		bail "mariadbd is missing (apt-get install mariadb-server)"
 	mkdir -p "$MARIADB_DIR/data" || return 1
+	# Started again after a stop or a crash: the same datadir, no install.
+	[ -d "$MARIADB_DIR/data/mysql" ] ||
 	mariadb-install-db --no-defaults --datadir="$MARIADB_DIR/data" \
 	    --user=root --auth-root-authentication-method=normal \
 	    --skip-test-db --skip-name-resolve --innodb-log-file-size=8M \

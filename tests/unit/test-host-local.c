@@ -18,38 +18,11 @@
 #include "err.h"
 #include "host.h"
 #include "tap.h"
+#include "tree.h"
 
 static char dir[] = "/tmp/mxhost-test.XXXXXX";
-
-static void
-put(const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/%s", dir, rel);
-	f = fopen(p, "w");
-	if (f != NULL) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-static char *
-slurp(const char *path)
-{
-	struct mx_buf b = MX_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		mx_buf_append(&b, chunk, n);
-	fclose(f);
-	return mx_buf_steal(&b);
-}
+#define put(rel, text) tree_put(dir, rel, text)
+#define slurp(path) tree_slurp(NULL, path)
 
 static size_t
 count_tmp(const char *d)

@@ -18,56 +18,12 @@
 #include "host.h"
 #include "mta.h"
 #include "tap.h"
+#include "tree.h"
 
 static char root[] = "/tmp/mxqmail-test.XXXXXX";
-
-static void
-mkpath(const char *rel, mode_t mode)
-{
-	char p[1024], *s;
-
-	snprintf(p, sizeof p, "%s/%s", root, rel);
-	for (s = p + strlen(root) + 1; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, mode);
-	chmod(p, mode);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	char p[1024];
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/%s", root, rel);
-	f = fopen(p, "w");
-	if (f != NULL) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-static char *
-slurp(const char *rel)
-{
-	char p[1024];
-	struct mx_buf b = MX_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/%s", root, rel);
-	f = fopen(p, "r");
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		mx_buf_append(&b, chunk, n);
-	fclose(f);
-	return mx_buf_steal(&b);
-}
+#define mkpath(rel, mode) tree_mkpath(root, rel, mode)
+#define put(rel, text) tree_put(root, rel, text)
+#define slurp(rel) tree_slurp(root, rel)
 
 static mode_t
 mode_of(const char *rel)
