@@ -454,7 +454,7 @@ if [ -n "${E2E_FULL:-}" ]; then
 	window 4
 	is $? 1 "window 4 with the new host's mail filesystem full: the run fails"
 	like "$(grep -E '^[0-9:]{8} 4\.transfer info@example\.net: failed: ' "$LAB/run.log")" \
-	    'No space left on device' "with one line per user that says the disk is full"
+	    '[Nn]o space left' "with one line per user that says the disk is full"
 	like "$(grep -E '^[0-9:]{8} 4\.transfer FAILED' "$LAB/run.log")" '2 user\(s\) failed' \
 	    "the two virtual users, not the others"
 	half_visible "$RN/var/vmail" "$V"
