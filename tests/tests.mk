@@ -136,8 +136,12 @@ tests_unit_test_mta_sendmail_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-mta-sendmail
 
 SH_TESTS += tests/batch/run.sh
+SH_TESTS += tests/batch/freeze-postfix.sh
 SH_TESTS += tests/batch/isolation.sh
 SH_TESTS += tests/e2e/live.sh
+SH_TESTS += tests/e2e/live-kill.sh
+SH_TESTS += tests/e2e/live-full.sh
+SH_TESTS += tests/e2e/live-cut.sh
 EXTRA_DIST += tests/bench/queue.sh
 SH_TESTS += tests/accounts/create-system.sh
 SH_TESTS += tests/accounts/vpopmail-script.sh

@@ -746,6 +746,11 @@ steps_not_done(struct wz_stepctx *c, struct mx_buf *b)
 	free(text);
 }
 
+struct totals {
+	int users, verified;
+	unsigned long long sm, sb, dm, db;
+};
+
 /* The users the overview says need attention: who, why, what to do. */
 static void
 attention(struct wz_stepctx *c, struct mx_buf *b)
@@ -775,7 +780,7 @@ attention(struct wz_stepctx *c, struct mx_buf *b)
 }
 
 static void
-report_text(struct wz_stepctx *c, struct mx_buf *b)
+report_text(struct wz_stepctx *c, struct mx_buf *b, struct totals *t)
 {
 	char *res = state_file(c, "transfer.results"), line[4096];
 	time_t now = time(NULL), off;
@@ -822,6 +827,14 @@ report_text(struct wz_stepctx *c, struct mx_buf *b)
 	mx_buf_printf(b, _("\nTotal: %d user(s), %d verified; %llu message(s), "
 	    "%llu bytes on the old host; %llu message(s), %llu bytes on the "
 	    "new host.\n"), users, verified, sm, sb, dm, db);
+	if (t != NULL) {
+		t->users = users;
+		t->verified = verified;
+		t->sm = sm;
+		t->sb = sb;
+		t->dm = dm;
+		t->db = db;
+	}
 	attention(c, b);
 	steps_not_done(c, b);
 	/* Senders retry for up to five days; some caches hold the old MX
@@ -847,7 +860,7 @@ wz_report_preview(struct wz_stepctx *c, struct mx_buf *o, struct mx_err *e)
 
 	(void)e;
 	mx_buf_printf(o, _("Write %s (0600):\n\n"), path);
-	report_text(c, o);
+	report_text(c, o, NULL);
 	free(path);
 	return 0;
 }
@@ -857,9 +870,10 @@ wz_report_run(struct wz_stepctx *c, struct mx_buf *o, struct mx_err *e)
 {
 	char *path = state_file(c, "report.txt");
 	struct mx_buf b = MX_BUF_INIT;
+	struct totals t;
 	int fd, rc = -1;
 
-	report_text(c, &b);
+	report_text(c, &b, &t);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1 || write(fd, b.data, b.len) != (ssize_t)b.len) {
 		mx_err_errno(e, errno, "%s", path);
@@ -872,7 +886,11 @@ wz_report_run(struct wz_stepctx *c, struct mx_buf *o, struct mx_err *e)
 		goto out;
 	}
 	wz_ctx_state(c, "report", path);
-	mx_buf_printf(o, _("written to %s"), path);
+	/* The figures travel in the batch report's JSON too. */
+	mx_buf_printf(o, _("written to %s: %d user(s), %d verified; %llu "
+	    "message(s), %llu bytes on the old host; %llu message(s), %llu "
+	    "bytes on the new host"), path, t.users, t.verified, t.sm, t.sb,
+	    t.dm, t.db);
 	rc = 0;
 out:
 	mx_buf_free(&b);

@@ -20,6 +20,7 @@
 #include "overview.h"
 #include "plan.h"
 #include "pollers.h"
+#include "usertable.h"
 #include "wz.h"
 
 const struct wz_stepdef *
@@ -79,6 +80,21 @@ step_job(struct wz_job *j)
 
 /* Answer a question from a worker: batch mode never types a password or
  * accepts a host key on its own. */
+/* The whole table after a pass (id -1): one line per user that failed,
+ * with the reason (the wizard shows it in the table). */
+static void
+user_failures(int win, const char *id, const struct wz_user_ev *u)
+{
+	int i;
+
+	if (u == NULL || u->id != -1 || u->rows == NULL)
+		return;
+	for (i = 0; i < u->n; i++)
+		if (u->rows[i].state == WZ_FAILED)
+			progress(win, id, _("%s: failed: %s"), u->rows[i].name,
+			    u->rows[i].error[0] ? u->rows[i].error : "?");
+}
+
 static void
 refuse(struct wz_ask *q, int win, const char *id)
 {
@@ -127,6 +143,7 @@ run_in_worker(struct batch_step *b, int win, const char *id)
 			case WZ_EV_USER:
 				if (ev->text != NULL && ev->text[0] != '\0')
 					progress(win, id, "%s", ev->text);
+				user_failures(win, id, ev->data);
 				break;
 			case WZ_EV_ASK:
 				refuse(ev->data, win, id);

@@ -34,6 +34,14 @@
 # once (doveadm, through Dovecot), the old mail's flags and POP3 UIDLs are
 # kept, both old and new queues are empty, and the final report's figures
 # (users, messages, bytes) equal what is on disk.
+#
+# Variants (each a script that sets one variable and sources this one):
+#   live-kill.sh  E2E_KILL  kill -9 of mxmove at each step's start and end
+#                           of the five windows, each followed by a re-run
+#   live-full.sh  E2E_FULL  /var/vmail on the new host a tmpfs, full in
+#                           window 4, emptied for the re-run
+#   live-cut.sh   E2E_CUT   the ssh connections to the old host cut while
+#                           window 4 streams (a slowed loopback), re-run
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lab/lab.sh"
 lab_enter "$@"
@@ -44,6 +52,11 @@ for c in /usr/sbin/sshd dovecot doveadm postfix knotd kdig curl nsenter openssl;
 	command -v "$c" >/dev/null || skip_all "$c is missing"
 done
 
+if [ -n "${E2E_CUT:-}" ]; then
+	{ tc qdisc add dev lo root tbf rate 8mbit burst 1mbit latency 2s &&
+	    tc qdisc del dev lo root; } 2>/dev/null ||
+	    skip_all "no tbf qdisc (tc, sch_tbf) to slow the lab's link"
+fi
 RO=$(lab_root old) RN=$(lab_root new)
 SENDER=$LAB_SENDER
 MAXSEND=${MX_E2E_MAXSEND:-900}	# messages at most
@@ -132,6 +145,14 @@ msg "$A/new/1700000004.4714.old.example.test" "old unread"
 msg "$A/.Sent/cur/1700000005.4715.old.example.test:2,S" "old sent"
 maildir "$RO/home/bob/Maildir"
 msg "$RO/home/bob/Maildir/cur/1700000006.4716.old.example.test:2,S" "old bob"
+if [ -n "${E2E_CUT:-}" ]; then
+	# Old mail big enough for a transfer that lasts (24 x 200 KB)
+	for i in $(seq 10 33); do
+		f=$A/cur/17000001$i.47$i.old.example.test:2,S
+		msg "$f" "old big $i"
+		head -c 150000 /dev/urandom | base64 >>"$f"
+	done
+fi
 chown -R 1001:1001 "$RO/home/alice"; chown -R 1002:1002 "$RO/home/bob"
 cat >"$RO/var/spool/mail/carol" <<'MBOX'
 From someone@example.org Tue Nov  3 11:00:00 2026
@@ -147,6 +168,7 @@ From: someone@example.org
 Subject: old carol unread
 
 bye
+
 MBOX
 cat >"$RO/var/spool/mail/dave" <<'MBOX'
 From someone@example.org Tue Nov  3 11:00:00 2026
@@ -154,6 +176,7 @@ From: someone@example.org
 Subject: old dave
 
 hello dave
+
 MBOX
 chown 1003:1003 "$RO/var/spool/mail/carol"; chown 1004:1004 "$RO/var/spool/mail/dave"
 chmod 600 "$RO/var/spool/mail/carol" "$RO/var/spool/mail/dave"
@@ -171,6 +194,22 @@ mkdir -p "$RO/var/qmail/users" "$RO/var/qmail/control"
 printf '+example.net-:example.net:89:89:/home/vpopmail/domains/example.net:-::\n.\n' \
     >"$RO/var/qmail/users/assign"
 echo old.example.test >"$RO/var/qmail/control/me"
+msgs_in() {	# msgs_in DIR...: the messages of the Maildirs under DIRs
+	find "$@" -type f -regex '.*/Maildir/\(\.[^/]*/\)?\(new\|cur\)/[^/]*'
+}
+# half_visible NEWDIR OLDDIR: nothing half-written is visible: every
+# message in the Maildirs under NEWDIR is a whole copy of the message
+# with the same unique name under OLDDIR.
+half_visible() {
+	local f u o bad=0 seen=0
+	while IFS= read -r f; do
+		u=${f##*/}; u=${u%%:*}
+		o=$(find "$2" -type f -name "$u*" | head -n 1)
+		seen=$((seen + 1))
+		cmp -s "$f" "$o" || { bad=$((bad + 1)); diag "half-visible: $f"; }
+	done < <(msgs_in "$1")
+	is "$bad" 0 "none of the $seen messages a mail client can see is half-written"
+}
 # qmail-pop3d's UIDLs before the move: the names before ':' of INBOX
 uidls_old() { ls "$1/new" "$1/cur" | grep -v -e '^$' -e ':$' | sed 's/:.*//' | sort; }
 old_uidl_alice=$(uidls_old "$A")
@@ -184,8 +223,15 @@ _lab_postfix_tree new
 # Dovecot's auth reads the users file that window 2 appends to
 install -m 640 -o root -g dovecot /dev/null "$RN/etc/dovecot/users"
 LAB_SSHD_BINDS="$LAB/old/postfix/conf=/etc/postfix" lab_start_sshd old "$LAB_OLD"
-LAB_SSHD_BINDS="$LAB/new/postfix/conf=/etc/postfix $RN/etc/dovecot=/etc/dovecot" \
-    lab_start_sshd new "$LAB_NEW"
+NEWBINDS="$LAB/new/postfix/conf=/etc/postfix $RN/etc/dovecot=/etc/dovecot"
+if [ -n "${E2E_FULL:-}" ]; then
+	# The virtual users' mail filesystem on the new host: a small tmpfs
+	# (tests/e2e/live-full.sh fills it up before window 4).
+	mkdir -p "$RN/var/vmail"
+	mount -t tmpfs -o size=8m,mode=755 e2e-vmail "$RN/var/vmail" || bail "mount tmpfs"
+	NEWBINDS="$NEWBINDS $RN/var/vmail=/var/vmail"
+fi
+LAB_SSHD_BINDS=$NEWBINDS lab_start_sshd new "$LAB_NEW"
 in_host() {	# in_host NAME CMD...: run CMD in that host's namespaces
 	local _h=$1; shift
 	nsenter -t "$(cat "$LAB/sshd-$_h.pid")" -m -u -- "$@"
@@ -316,7 +362,50 @@ EOF
 chmod 600 "$P/plan"
 window() {	# window N: run it, its progress in $LAB/run.log
 	echo "== window $1 ($(date +%T))" >>"$LAB/run.log"
+	if [ -n "${E2E_KILL:-}" ]; then
+		window_killed "$1"
+		return
+	fi
 	"$MXMOVE" run --plan "$P/plan" --step "$1" --yes >"$LAB/report-$1.json" 2>>"$LAB/run.log"
+}
+# window_killed N (tests/e2e/live-kill.sh): kill -9 mxmove at the first
+# moment of this run not yet killed at -- a step of window N starting, or
+# done -- and run the window again, until a run ends by itself. Each kill
+# point is a line of $LAB/kills ("3.freeze start", "3.freeze done").
+new_event() {	# new_event N: the first event of the attempt not in kills
+	local k
+	grep -E "^[0-9:]{8} $1\.[a-z-]+ ([A-Z]|done:)" "$LAB/attempt.log" |
+	    awk '{ print $2, ($3 == "done:" ? "done" : "start") }' |
+	while IFS= read -r k; do
+		grep -qxF -- "$k" "$LAB/kills" || { echo "$k"; break; }
+	done
+}
+window_killed() {
+	local w=$1 pid n rc ev
+	touch "$LAB/kills"
+	while :; do
+		: >"$LAB/attempt.log"
+		"$MXMOVE" run --plan "$P/plan" --step "$w" --yes \
+		    >"$LAB/report-$w.json" 2>"$LAB/attempt.log" &
+		pid=$!
+		n=0 ev=
+		while kill -0 "$pid" 2>/dev/null && [ $n -lt 3000 ]; do
+			ev=$(new_event "$w")
+			[ -n "$ev" ] && break
+			sleep 0.05
+			n=$((n + 1))
+		done
+		if [ -n "$ev" ] && kill -9 "$pid" 2>/dev/null; then
+			wait "$pid" 2>/dev/null
+			echo "$ev" >>"$LAB/kills"
+			sed 's/^/    KILLED RUN| /' "$LAB/attempt.log" >>"$LAB/run.log"
+			continue
+		fi
+		wait "$pid"
+		rc=$?
+		cat "$LAB/attempt.log" >>"$LAB/run.log"
+		return $rc
+	done
 }
 window 1; is $? 0 "window 1 (checks, accept-for, TTL lowered and seen)"
 like "$(mx_of example.test)" "mail\.example\.test" "MX still at the old host"
@@ -333,9 +422,69 @@ done <"$RN/etc/dovecot/users"
 postmap "hash:$NC/vmailbox" "hash:$NC/vuid" "hash:$NC/vgid" || bail "postmap (new)"
 postfix -c "$NC" reload >/dev/null 2>&1
 
-window 3; is $? 0 "window 3 (probe, freeze, MX to the dead IP, one TTL)"
+# Window 3, and meanwhile a sender whose cache still holds the old MX:
+# right after the freeze it hands the old host one message per user,
+# which the freeze must hold until window 5 relays it.
+window 3 &
+W3=$!
+lab_wait 600 "the freeze" grep -q '3\.freeze done' "$LAB/run.log"
+ok $? "window 3 froze the old host"
+k=0
+for r in $RCPTS; do
+	k=$((k + 1))
+	python3 - "$LAB_OLD" "$r" "$k" <<'PY' && echo "n=c$k to=$r" >>"$LAB/sent"
+import smtplib, sys
+host, r, k = sys.argv[1:]
+m = ("From: cached@elsewhere.example\r\nTo: %s\r\nSubject: n=c%s to=%s\r\n"
+     "Message-ID: <c%s@elsewhere.example>\r\n\r\nheld by the freeze\r\n" % (r, k, r, k))
+s = smtplib.SMTP(host, 25, timeout=10)
+s.sendmail("cached@elsewhere.example", [r], m)
+s.quit()
+PY
+done
+is "$(grep -c '^n=c' "$LAB/sent")" 6 "six messages reached the old host during the freeze"
+wait "$W3"
+is $? 0 "window 3 (probe, freeze, MX to the dead IP, one TTL)"
 like "$(mx_of example.net)" "mx-dead\.example\.net" "MX points at the dead IP"
 like "$(grep '^defer_transports' "$OC/main.cf")" 'local' "the old Postfix defers its deliveries"
+if [ -n "${E2E_FULL:-}" ]; then
+	# Leave 3 pages: room for a few of the virtual users' messages only.
+	free=$(df -B4096 --output=avail "$RN/var/vmail" | tail -n 1)
+	dd if=/dev/zero of="$RN/var/vmail/filler" bs=4096 count=$((free - 3)) 2>/dev/null
+	window 4
+	is $? 1 "window 4 with the new host's mail filesystem full: the run fails"
+	like "$(grep -E '^[0-9:]{8} 4\.transfer info@example\.net: failed: ' "$LAB/run.log")" \
+	    '[Nn]o space left' "with one line per user that says the disk is full"
+	like "$(grep -E '^[0-9:]{8} 4\.transfer FAILED' "$LAB/run.log")" '2 user\(s\) failed' \
+	    "the two virtual users, not the others"
+	half_visible "$RN/var/vmail" "$V"
+	rm -f "$RN/var/vmail/filler"
+	grep -E '^[0-9:]{8} 4\.' "$LAB/run.log" | tail -n 3 | sed 's/^/# /'
+fi
+if [ -n "${E2E_CUT:-}" ]; then
+	# A slow link (tbf on the lab's loopback), and the ssh connections to
+	# the old host cut while the transfer streams.
+	tc qdisc add dev lo root tbf rate 8mbit burst 1mbit latency 2s ||
+	    bail "tc tbf on lo"
+	window 4 &
+	W4=$!
+	# cut once alice's first messages are staged on the new host
+	lab_wait 300 "alice's copy to stream" eval \
+	    'find "$RN/home/alice/Maildir" -path "*mxmove-stage*" -type f | grep -q .'
+	ok $? "alice's copy is streaming: $(find "$RN/home/alice/Maildir" -path '*mxmove-stage*' -type f | wc -l) message(s) staged"
+	cut=0
+	for s in $(lab_sshd_sessions old); do
+		kill -9 "$s" 2>/dev/null && cut=$((cut + 1))
+	done
+	wait "$W4"
+	is $? 1 "window 4 with the ssh connections to the old host cut ($cut): the run fails"
+	tc qdisc del dev lo root
+	like "$(grep -E '^[0-9:]{8} 4\.transfer alice: failed: ' "$LAB/run.log")" '.' \
+	    "with a line for the user whose copy was cut"
+	grep -E '^[0-9:]{8} 4\.transfer [a-z@.]+: failed: ' "$LAB/run.log" | sed 's/^/# /'
+	half_visible "$RN/home/alice" "$A"
+	lab_wait 100 "the old host's sshd" lab_tcp_open "$LAB_OLD" 22
+fi
 window 4; is $? 0 "window 4 (transfer, verify, catch-up)"
 i=0
 until window 5; do
@@ -352,7 +501,7 @@ sleep 5
 touch "$LAB/feeder.stop"
 wait "$FEEDER"
 nsent=$(wc -l <"$LAB/sent")
-ok $((nsent >= 60 ? 0 : 1)) "the feeder sent $nsent messages during the run"
+ok $((nsent >= 60 ? 0 : 1)) "$nsent messages sent during the run"
 queue_len() { postqueue -c "$1" -j 2>/dev/null | grep -c queue_name; }
 lab_wait 900 "the sender's queue to drain" eval '[ "$(queue_len "$SC")" = 0 ]'
 ok $? "the sender's queue drained"
@@ -360,6 +509,18 @@ lab_wait 300 "the old queue" eval '[ "$(queue_len "$OC")" = 0 ]'
 ok $? "the old host's queue is empty"
 lab_wait 300 "the new queue" eval '[ "$(queue_len "$NC")" = 0 ]'
 ok $? "the new host's queue is empty"
+
+# The last catch-up and the report once more, now that nothing moves (as
+# one re-runs them from the wizard's checklist): the report then counts
+# what stays on disk.
+sed -i -e 's/^state\.5\.catch-up = done$/state.5.catch-up = todo/' \
+    -e 's/^state\.5\.report = done$/state.5.report = todo/' "$P/plan"
+E2E_KILL= window 5
+is $? 0 "window 5's catch-up and report, run again at the end"
+last5=$(awk '/^== window 5/ { b = "" } { b = b $0 "\n" } END { printf "%s", b }' "$LAB/run.log")
+like "$last5" '5\.catch-up done: 6 user\(s\) done, 0 failed; 0 message\(s\) copied' \
+    "the old host had nothing new: the freeze held, then it relayed"
+like "$last5" '5\.forward already done' "and the steps done stay done"
 
 # ---- count every number through Dovecot
 dove_user() { case $1 in *@example.test) echo "${1%@*}" ;; *) echo "$1" ;; esac; }
@@ -378,8 +539,13 @@ is "$dups" "" "no message twice"
 missing=$(comm -23 "$LAB/sent.sorted" <(sort -u "$LAB/got.sorted") | head -n 5)
 is "$missing" "" "every one of the $nsent numbers sent is on the new host"
 is "$(wc -l <"$LAB/got")" "$nsent" "as many messages as were sent"
-viaold=$(grep -c 'status=sent' "$LAB/old/postfix/maillog")
-diag "deliveries: old host $viaold log lines, new host $(grep -c 'status=sent' "$LAB/new/postfix/maillog")"
+SL=$LAB/sender/postfix/maillog
+ndead=$(grep -c "\[$LAB_DEAD\]:25: Connection refused" "$SL")
+ok $((ndead > 0 ? 0 : 1)) "the sender met the dead MX ($ndead times) and retried"
+nlive=$(grep -c "relay=mx-live\.example\.[a-z]*\[$LAB_NEW\]:25.*status=sent" "$SL")
+ok $((nlive > 0 ? 0 : 1)) "then delivered $nlive messages to the live MX"
+nrel=$(grep -c "relay=$LAB_NEW\[$LAB_NEW\]:25.*status=sent" "$LAB/old/postfix/maillog")
+ok $((nrel >= 6 ? 0 : 1)) "the old host relayed the $nrel message(s) the freeze held to the new one"
 
 # ---- the old mail: flags and UIDLs
 flags=$(doveadm_new -f tab fetch -u alice "flags hdr.subject" mailbox INBOX 2>/dev/null | grep 'old ')
@@ -398,28 +564,47 @@ is "$(doveadm_new -f tab fetch -u carol "flags hdr.subject" mailbox INBOX 2>/dev
     "carol's mbox Status: RO became Seen"
 
 # ---- the report's figures against the disk
-rep=$(grep -h '"step": *"report"' -A3 "$LAB"/report-5.json; cat "$P/report.txt" 2>/dev/null)
-total=$(grep '^Total:' "$P/report.txt")
-diag "$total"
-# What came from the old host, now on the new one: every file in the
-# accounts' Maildirs but those the new host's own MTA delivered.
+# The last window 5 run's JSON report: the report step's result.
+total=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print([s["result"] for s in r["steps"] if s["step"] == "report"][-1])' \
+    "$LAB/report-5.json" 2>&1)
+diag "report: $total"
+grep -qF -- "Total: ${total#*: }" "$P/report.txt"
+ok $? "report.txt says the same"
+# Every message in the accounts' Maildirs on the new host: the old ones
+# and what the new host's own MTA delivered.
 on_new() {
-	find "$RN/home/alice/Maildir" "$RN/home/bob/Maildir" "$RN/home/carol/Maildir" \
-	    "$RN/home/dave/Maildir" "$RN/var/vmail" -type f -path '*/cur/*' -o \
-	    -type f -path '*/new/*' 2>/dev/null | grep -v '\.new\.example\.test' |
-	    grep -v mxmove-stage
+	msgs_in "$RN/home/alice" "$RN/home/bob" "$RN/home/carol" \
+	    "$RN/home/dave" "$RN/var/vmail"
 }
 n_new=$(on_new | wc -l)
 b_new=$(on_new | xargs -d '\n' stat -c %s | awk '{s += $1} END {print s + 0}')
-like "$total" "^Total: 6 user\(s\), 6 verified" "the report: six users, all verified"
+like "$total" ": 6 user\(s\), 6 verified" "the report: six users, all verified"
 like "$total" "; $n_new message\(s\), $b_new bytes on the new host" \
     "the report's new-host figures equal the disk ($n_new messages, $b_new bytes)"
-old_maildirs() {
-	find "$RO/home/alice/Maildir" "$RO/home/bob/Maildir" "$V" -type f \
-	    \( -path '*/cur/*' -o -path '*/new/*' \)
-}
-n_oldmd=$(old_maildirs | wc -l)
+n_oldmd=$(msgs_in "$RO/home/alice" "$RO/home/bob" "$V" | wc -l)
 n_mbox=$(cat "$RO/var/spool/mail/carol" "$RO/var/spool/mail/dave" | grep -c '^From ')
 like "$total" "; $((n_oldmd + n_mbox)) message\(s\), [0-9]+ bytes on the old host" \
     "the report's old-host count equals the disk ($n_oldmd in Maildirs + $n_mbox in mboxes)"
+# Per user, the Maildirs' bytes on the old host equal the report's.
+for u in alice:home/alice bob:home/bob info@example.net:home/vpopmail/domains/example.net/info \
+    sales@example.net:home/vpopmail/domains/example.net/sales; do
+	b=$(msgs_in "$RO/${u#*:}" | xargs -r -d '\n' stat -c %s | awk '{s += $1} END {print s + 0}')
+	n=$(msgs_in "$RO/${u#*:}" | wc -l)
+	like "$(grep "^${u%%:*}	" "$P/transfer.results")" "^${u%%:*}	done	$n	$b	" \
+	    "${u%%:*}: $n messages, $b bytes on the old host, as the report says"
+done
+# the tmpfs goes before the lab's directory is removed
+[ -n "${E2E_FULL:-}" ] && umount -l "$RN/var/vmail"
+if [ -n "${E2E_KILL:-}" ]; then
+	nk=$(sort -u "$LAB/kills" | wc -l)
+	ok $((nk >= 20 ? 0 : 1)) "mxmove was killed with SIGKILL at $nk different moments, each followed by a re-run"
+	diag "kill points: $(tr '\n' ',' <"$LAB/kills")"
+	for w in 1 2 3 4 5; do
+		grep -q "^$w\." "$LAB/kills"
+		ok $? "kills landed in window $w"
+	done
+fi
 done_testing
