@@ -1,7 +1,9 @@
 /* listing.h - the messages of a Maildir on a host, as the transfer,
  * the UIDL check and the ledger see them: one find(1) run over the host's
- * exec channel (new/, cur/ and Maildir++ folders), then SHA-256 digests
- * on demand (sha256sum in chunks of command lines).
+ * exec channel (new/, cur/ and Maildir++ folders; several Maildirs in one
+ * run for the transfer's groups), with size, mtime and ctime to the
+ * nanosecond, then SHA-256 digests on demand (sha256sum in chunks of
+ * command lines).
  *
  * A message's key is FOLDER/UNIQUE (mx_maildir_key): the unique name
  * without ":2,FLAGS", so a message is the same message whether it sits in

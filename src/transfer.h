@@ -19,9 +19,18 @@
  *           a tar stream written with libarchive into `tar x` in the stage
  *           directory, then moved with `mv -n` in chunks
  *   verify  count and bytes of the source's set on the target, and the
- *           SHA-256 of every message copied in this pass (read back on
- *           the target) against the digest taken from the stream
+ *           SHA-256 of every message: for one copied in this pass the
+ *           stream's digest against the file read back on the target;
+ *           for one unchanged on both sides (path, size, ctime) since a
+ *           verified pass, the digest that pass recorded in the manifest
+ *           (manifest.h); anything else read on both sides
  *   journal a line per user and step in the state directory
+ *
+ * Round trips: workers take users in groups (up to 16) and list a
+ * group's Maildirs with one command per host, both hosts at once; a
+ * remote target then gets its preparation with the first tar x, and its
+ * last move, listing after the copy and the digests of what was copied
+ * in one command. A pass with nothing new is the group listings alone.
  *
  * Nothing is ever written on the old host. A run killed at any moment
  * leaves only whole messages on the target (stage, then rename); the next
