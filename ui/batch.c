@@ -201,7 +201,11 @@ sibling(const char *path, const char *name)
 	if (copy == NULL)
 		return NULL;
 	dir = dirname(copy);
-	if (asprintf(&out, "%s/%s", dir, name) < 0)
+	/* "." is the plan's directory itself (no "DIR/./" in the paths
+	 * the report shows). */
+	if (strcmp(name, ".") == 0)
+		out = strdup(dir);
+	else if (asprintf(&out, "%s/%s", dir, name) < 0)
 		out = NULL;
 	free(copy);
 	return out;

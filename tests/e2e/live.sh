@@ -581,7 +581,7 @@ on_new() {
 }
 n_new=$(on_new | wc -l)
 b_new=$(on_new | xargs -d '\n' stat -c %s | awk '{s += $1} END {print s + 0}')
-like "$total" ": 6 user\(s\), 6 verified" "the report: six users, all verified"
+like "$total" "^written to $P/report.txt: 6 user\\(s\\), 6 verified" "the report (in the plan's directory): six users, all verified"
 like "$total" "; $n_new message\(s\), $b_new bytes on the new host" \
     "the report's new-host figures equal the disk ($n_new messages, $b_new bytes)"
 n_oldmd=$(msgs_in "$RO/home/alice" "$RO/home/bob" "$V" | wc -l)
