@@ -1502,6 +1502,28 @@ run_job(struct job *j, struct mx_err *err)
 	return 0;
 }
 
+/* What a job holds (its sink is freed by sink_free first). */
+static void
+job_free(struct job *j)
+{
+	mx_listing_free(&j->src);
+	mx_listing_free(&j->dst);
+	mx_nameset_free(j->want);
+	mx_nameset_free(j->done);
+	mx_nameset_free(j->known);
+	EVP_MD_CTX_free(j->md);
+	free(j->copied);
+	mx_buf_free(&j->folders);
+	mx_buf_free(&j->prep);
+	mx_buf_free(&j->post);
+	mx_buf_free(&j->post_out);
+	if (j->after.idx != NULL)
+		mx_listing_free(&j->after);
+	free(j->srcpath);
+	free(j->sink.dst);
+	free(j->sink.hdst);
+}
+
 static int
 transfer_user(struct mx_host *from, struct mx_host *to,
     const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
@@ -1634,22 +1656,7 @@ out:
 	    rc == 0 ? detail : err->msg);
 	j.prog.p.state = r->state;
 	prog_emit(&j.prog, 1);
-	mx_listing_free(&j.src);
-	mx_listing_free(&j.dst);
-	mx_nameset_free(j.want);
-	mx_nameset_free(j.done);
-	mx_nameset_free(j.known);
-	EVP_MD_CTX_free(j.md);
-	free(j.copied);
-	mx_buf_free(&j.folders);
-	mx_buf_free(&j.prep);
-	mx_buf_free(&j.post);
-	mx_buf_free(&j.post_out);
-	if (j.after.idx != NULL)
-		mx_listing_free(&j.after);
-	free(j.srcpath);
-	free(j.sink.dst);
-	free(j.sink.hdst);
+	job_free(&j);
 	return rc;
 }
 
@@ -1989,15 +1996,7 @@ out:
 	r->state = rc == 0 ? MX_XS_DONE : MX_XS_FAILED;
 	if (rc == -1)
 		r->err = *err;
-	mx_listing_free(&j.src);
-	mx_listing_free(&j.dst);
-	mx_nameset_free(j.want);
-	mx_nameset_free(j.done);
-	mx_nameset_free(j.known);
-	EVP_MD_CTX_free(j.md);
-	free(j.copied);
-	free(j.sink.dst);
-	free(j.sink.hdst);
+	job_free(&j);
 	free(s);
 	return rc;
 }
