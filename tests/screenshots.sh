@@ -15,6 +15,7 @@ done
 [ -x /usr/bin/convert ] || { echo "screenshots: ImageMagick is missing" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/mxshot.XXXXXX)
+export SHELL=/bin/bash	# the panes' shell, whatever the caller has
 sock=$work/tmux-none.sock
 xpid= tpid=
 cleanup() {
