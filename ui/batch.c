@@ -253,6 +253,18 @@ overview(const struct wz_app *app)
 	return a;
 }
 
+/* Whether key ("W.STEP") was named with --again. */
+static int
+named_again(const struct mx_batch_opts *o, const char *key)
+{
+	int i;
+
+	for (i = 0; i < o->nagain; i++)
+		if (strcmp(o->again[i], key) == 0)
+			return 1;
+	return 0;
+}
+
 int
 mx_batch_run(const struct mx_batch_opts *o)
 {
@@ -313,7 +325,7 @@ mx_batch_run(const struct mx_batch_opts *o)
 			snprintf(key, sizeof key, "%d.%s", w + 1, d->id);
 			st = mx_plan_state_get(app.plan, key);
 			if (st != NULL && (strcmp(st, "done") == 0 ||
-			    strcmp(st, "skipped") == 0)) {
+			    strcmp(st, "skipped") == 0) && !named_again(o, key)) {
 				progress(w, d->id, _("already %s"), _(st));
 				json_object_array_add(steps, step_json(w, d, st, NULL));
 				continue;

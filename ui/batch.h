@@ -31,6 +31,8 @@ struct mx_batch_opts {
 	int yes;		/* run; else previews only */
 	int demo;		/* build the demo lab first */
 	const char *demo_dir;
+	char **again;		/* "W.STEP" ids to run even when done */
+	int nagain;
 };
 int mx_batch_run(const struct mx_batch_opts *o);
 /* "mxmove status": every step's state from the plan. */

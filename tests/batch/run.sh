@@ -27,6 +27,13 @@ is "$(stat -c %a "$d/plan")" 600 "the plan stays 0600"
 out=$("$MXMOVE" run --demo "$d" --step 1 --yes 2>"$t/err"); rc=$?
 is "$rc" 0 "a re-run of window 1 exits 0"
 like "$(cat "$t/err")" '1\.lower-ttl already done' "and does nothing twice"
+out=$("$MXMOVE" run --demo "$d" --step 1 --again 1.check-old --yes 2>"$t/err"); rc=$?
+is "$rc" 0 "--again 1.check-old: exit 0"
+like "$(cat "$t/err")" '1\.check-old done' "the step named with --again runs again"
+like "$(cat "$t/err")" '1\.lower-ttl already done' "the others stay done"
+run_mx run --demo "$d" --step 1 --again 1.no-such-step --yes
+is "$rc" 2 "--again with an unknown step is a usage error"
+like "$out" 'no such step' "saying so"
 
 run_mx status --plan "$d/plan"
 is "$rc" 0 "status exits 0"
