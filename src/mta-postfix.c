@@ -75,6 +75,15 @@ pf_tool(struct mx_host *h, const struct mx_mta_opts *o, const char *tool,
 
 /* ---- the queue ---------------------------------------------------- */
 
+static int
+postfix_flush(struct mx_host *h, const struct mx_mta_opts *o,
+    struct mx_err *err)
+{
+	static const char *const args[] = { "-f", NULL };
+
+	return pf_tool(h, o, "postqueue", args, NULL, err);
+}
+
 static const char *const queue_names[] = {
 	"incoming", "active", "deferred", "hold", "maildrop", NULL
 };
@@ -758,4 +767,5 @@ const struct mx_mta_ops mx_mta_postfix = {
 	.freeze = postfix_freeze,
 	.forward = postfix_forward,
 	.state_dir = postfix_state_dir,
+	.flush = postfix_flush,
 };

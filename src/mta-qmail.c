@@ -115,7 +115,16 @@ run_sh(struct mx_changes *cs, int when, const char *script,
 	return mx_changes_run(cs, when, argv, err);
 }
 
-/* ---- detect and queue --------------------------------------------- */
+/* ---- detect, queue, flush ----------------------------------------- */
+
+static int
+qmail_flush(struct mx_host *h, const struct mx_mta_opts *o, struct mx_err *err)
+{
+	int st;
+
+	(void)o;
+	return mx_host_run_sh(h, alrm_script, NULL, 0, NULL, NULL, &st, err);
+}
 
 static int
 qmail_detect(struct mx_host *h, const struct mx_mta_opts *o,
@@ -450,4 +459,5 @@ const struct mx_mta_ops mx_mta_qmail = {
 	.freeze = qmail_freeze,
 	.forward = qmail_forward,
 	.state_dir = qmail_state_dir,
+	.flush = qmail_flush,
 };

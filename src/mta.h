@@ -84,6 +84,13 @@ struct mx_mta_ops {
 	    struct mx_err *err);
 	/* Directory that holds the state files. */
 	const char *(*state_dir)(const struct mx_mta_opts *o);
+	/* Ask the running MTA to retry its queue now (qmail-send ALRM,
+	 * postqueue -f); changes no file. postqueue -f also delivers what
+	 * a freeze (defer_transports) holds: call it once thawed only (the
+	 * drain step of window 5). NULL where there is no such nudge
+	 * (sendmail's queue runs deliver in the foreground). */
+	int (*flush)(struct mx_host *h, const struct mx_mta_opts *o,
+	    struct mx_err *err);
 };
 
 extern const struct mx_mta_ops mx_mta_qmail;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "account.h"
 #include "adapt.h"
@@ -627,15 +628,21 @@ wz_thaw_run(struct wz_stepctx *c, struct mx_buf *o, struct mx_err *e)
 
 /* ---- the drain ---- */
 
+/* While mail is queued: nudge the MTA once, then look again every 2 s
+ * for at most DRAIN_WAIT s (a reload during deliveries, as in a thaw cut
+ * short, can leave delivered messages waiting for the next queue scan). */
+#define DRAIN_WAIT 30
+
 int
 wz_drain_preview(struct wz_stepctx *c, struct mx_buf *out, struct mx_err *err)
 {
 	(void)err;
-	mx_buf_printf(out, _("Read only. Count the old host's queue (%s): done "
-	    "when it is empty, that is when what was queued has gone on "
-	    "through the forwarding to the new host. The Queues panel "
-	    "watches it meanwhile; run this step again when it shows 0."),
-	    mx_plan_get(c->plan, MX_PLAN_OLD));
+	mx_buf_printf(out, _("Read only. Count the old host's queue (%s); while "
+	    "mail is queued, ask its MTA to retry it now and look again for "
+	    "up to %d s: done when it is empty, that is when what was queued "
+	    "has gone on through the forwarding to the new host. The Queues "
+	    "panel watches it meanwhile; run this step again when it shows "
+	    "0."), mx_plan_get(c->plan, MX_PLAN_OLD), DRAIN_WAIT);
 	return 0;
 }
 
@@ -645,13 +652,24 @@ wz_drain_run(struct wz_stepctx *c, struct mx_buf *out, struct mx_err *err)
 	struct mx_host *h;
 	const struct mx_mta_ops *ops;
 	struct mx_mta_queue q;
-	int rc = -1;
+	struct mx_err ferr;
+	int rc = -1, waited;
 
 	if (wz_host_open(c->plan, 0, c->job, &h, err) == -1)
 		return -1;
 	if (mta_for(c->plan, 0, h, &ops, err) == -1 ||
 	    ops->queue(h, NULL, &q, err) == -1)
 		goto out;
+	if (q.total > 0 && ops->flush != NULL &&
+	    ops->flush(h, NULL, &ferr) == 0)
+		mx_buf_printf(out, _("%ld message(s) queued: asked %s to retry "
+		    "them now; "), q.total, ops->name);
+	for (waited = 0; q.total > 0 && waited < DRAIN_WAIT &&
+	    (c->job == NULL || !wz_job_cancelled(c->job)); waited += 2) {
+		sleep(2);
+		if (ops->queue(h, NULL, &q, err) == -1)
+			goto out;
+	}
 	if (q.total > 0) {
 		mx_err_set(err, MX_E_REMOTE, _("%ld message(s) still queued on "
 		    "the old host: let its MTA deliver them (it relays to the "
