@@ -1502,6 +1502,20 @@ run_job(struct job *j, struct mx_err *err)
 	return 0;
 }
 
+/* Whether name may be a file name under STATE and a journal field. */
+static int
+state_name_ok(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+
+	if (*p == '\0' || *p == '.')
+		return 0;
+	for (; *p; p++)
+		if (*p == '/' || *p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* What a job holds (its sink is freed by sink_free first). */
 static void
 job_free(struct job *j)
@@ -1536,8 +1550,17 @@ transfer_user(struct mx_host *from, struct mx_host *to,
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	memset(&j, 0, sizeof j);
 	mx_err_clear(err);
+	if (!state_name_ok(u->name)) {
+		/* The name becomes a file name (manifest, spool) and a
+		 * journal field. */
+		mx_err_set(err, MX_E_USAGE, _("'%s' cannot name a user's state "
+		    "(no '/', no leading '.', no control characters)"), u->name);
+		r->state = MX_XS_FAILED;
+		r->err = *err;
+		return -1;
+	}
+	memset(&j, 0, sizeof j);
 	j.from = from;
 	j.to = to;
 	j.u = u;

@@ -154,6 +154,30 @@ main(void)
 			    "truncated: the error says the stream broke off");
 		mx_xfer_result_free(&r);
 	}
+	{
+		/* A user's name becomes a file under STATE: one that could
+		 * leave it is refused before anything is read or written. */
+		static const char *const bad[] = { "../x", "a/b", ".hidden",
+		    "tab\tname", "" };
+		struct mx_xfer_opts xo;
+		struct mx_xfer_user u;
+		struct mx_err e;
+
+		memset(&xo, 0, sizeof xo);
+		xo.state_dir = "/nonexistent/state";
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			memset(&u, 0, sizeof u);
+			u.name = bad[i];
+			u.src = u.dst = "/nonexistent/Maildir";
+			u.uid = (uid_t)-1;
+			u.gid = (gid_t)-1;
+			is_int(mx_transfer_user(h, h, &u, &xo, &r, &e), -1,
+			    "user name '%s' refused", bad[i]);
+			ok(strstr(e.msg, "cannot name a user's state") != NULL,
+			    "saying why: %s", e.msg);
+			mx_xfer_result_free(&r);
+		}
+	}
 	mx_host_close(h);
 	return tap_done();
 }
