@@ -159,6 +159,37 @@ parse_ns(const char *p)
 	return s * 1000000000 + ns;
 }
 
+/* One record "SIZE MTIME CTIME PATH" (times as find's %T@ and %C@) into
+ * l; the names @attachments and maildirsize only set l's flags. */
+static int
+add_record(struct mx_listing *l, const char *p, struct mx_err *err)
+{
+	const char *sp1, *sp2, *sp3;
+	size_t before = l->n;
+
+	sp1 = strchr(p, ' ');
+	sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+	sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
+	if (sp2 == NULL)
+		return 0;
+	if (strcmp(sp2 + 1, "@attachments") == 0) {
+		l->has_attachments = 1;
+		return 0;
+	}
+	if (strcmp(sp2 + 1, "maildirsize") == 0) {
+		l->has_quota = 1;
+		return 0;
+	}
+	if (mx_listing_add(l, sp2 + 1, strtoull(p, NULL, 10),
+	    strtoll(sp1 + 1, NULL, 10), err) == -1)
+		return -1;
+	if (l->n > before) {
+		l->v[before].mtime_ns = parse_ns(sp1 + 1);
+		l->v[before].ctime_ns = parse_ns(sp3 + 1);
+	}
+	return 0;
+}
+
 static int
 status_of(struct mx_host *h, const char *dir, int status, const char *eo,
     struct mx_listing *l, struct mx_err *err)
@@ -186,9 +217,9 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 {
 	struct mx_buf acc = MX_BUF_INIT;
 	struct mx_listing *l = n == 1 ? &ls[0] : NULL;
-	char buf[XBUF], *p, *z, *sp1, *sp2, *sp3;
+	char buf[XBUF], *p, *z, *sp1;
 	ssize_t got;
-	size_t used, before;
+	size_t used;
 	int rc = -1;
 
 	for (;;) {
@@ -232,24 +263,8 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 					st[i] = (int)strtol(sp1, NULL, 10);
 					l = NULL;
 				}
-			} else if (l != NULL) {
-				sp1 = strchr(p, ' ');
-				sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-				sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
-				before = l->n;
-				if (sp2 != NULL && strcmp(sp2 + 1, "@attachments") == 0)
-					l->has_attachments = 1;
-				else if (sp2 != NULL && strcmp(sp2 + 1, "maildirsize") == 0)
-					l->has_quota = 1;
-				else if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
-				    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
-				    err) == -1)
-					goto out;
-				if (l->n > before) {
-					l->v[before].mtime_ns = parse_ns(sp1 + 1);
-					l->v[before].ctime_ns = parse_ns(sp3 + 1);
-				}
-			}
+			} else if (l != NULL && add_record(l, p, err) == -1)
+				goto out;
 			used += (size_t)(z - p) + 1;
 			p = z + 1;
 		}
@@ -355,9 +370,9 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 {
 	struct mx_buf acc = MX_BUF_INIT;
 	struct mx_listing *l = NULL;
-	char buf[XBUF], *p, *z, *sp1, *sp2, *sp3;
+	char buf[XBUF], *p, *z, *sp1;
 	ssize_t got;
-	size_t used, before, k;
+	size_t used, k;
 	unsigned long i;
 	int rc = -1;
 
@@ -387,18 +402,8 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 					if (strcmp(p, hps[k]) == 0)
 						l = &ls[k];
 			} else if (l != NULL) {
-				sp1 = strchr(p, ' ');
-				sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-				sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
-				before = l->n;
-				if (sp2 != NULL && mx_listing_add(l, sp2 + 1,
-				    strtoull(p, NULL, 10), strtoll(sp1 + 1, NULL, 10),
-				    err) == -1)
+				if (add_record(l, p, err) == -1)
 					goto out;
-				if (l->n > before) {
-					l->v[before].mtime_ns = parse_ns(sp1 + 1);
-					l->v[before].ctime_ns = parse_ns(sp3 + 1);
-				}
 				l = NULL;	/* every record names its directory */
 			}
 			used += (size_t)(z - p) + 1;
