@@ -55,6 +55,32 @@ done_testing() {
 }
 
 # run_mx ARGS...: run the binary; sets $out (stdout+stderr) and $rc.
+# maildir_compare SRC DST: prints "N BAD": the messages in DST's new/ and
+# cur/ (folders too; a stage is no folder: no client sees it), and how
+# many are not whole copies of SRC's message of the same unique name or
+# are there twice. A missing DST counts 0.
+maildir_compare() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+def msgs(root):
+    out = {}
+    for dp, dn, fn in os.walk(root):
+        parts = os.path.relpath(dp, root).split(os.sep)
+        if parts[-1] not in ("new", "cur") or len(parts) > 2 or \
+                (len(parts) == 2 and not parts[0].startswith(".")):
+            continue
+        folder = parts[0] if len(parts) == 2 else ""
+        for f in fn:
+            out.setdefault(folder + "/" + f.split(":")[0], []).append(os.path.join(dp, f))
+    return out
+src = msgs(sys.argv[1])
+dst = msgs(sys.argv[2]) if os.path.isdir(sys.argv[2]) else {}
+bad = [k for k, v in dst.items() if len(v) > 1 or k not in src or
+       open(v[0], "rb").read() != open(src[k][0], "rb").read()]
+print("%d %d" % (len(dst), len(bad)))
+PY
+}
+
 run_mx() {
 	out=$("$MXMOVE" "$@" 2>&1)
 	rc=$?
