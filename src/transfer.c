@@ -490,6 +490,7 @@ struct job {
 	struct prelist *pre;		/* listings taken ahead, or NULL */
 	int is_mbox;
 	int owner_known;
+	int resumed;			/* the journal's last line was "start" */
 };
 
 static void
@@ -1488,6 +1489,10 @@ run_job(struct job *j, struct mx_err *err)
 			return -1;
 		if (!j->sink.stage_gone && remove_stage(j, err) == -1)
 			return -1;
+	} else if (j->resumed && remove_stage(j, err) == -1) {
+		/* Killed after its last message was moved in: nothing is
+		 * left to copy, but its stage is. */
+		return -1;
 	}
 	if (!j->is_mbox && copy_attachments(j, err) == -1)
 		return -1;
@@ -1578,9 +1583,11 @@ transfer_user(struct mx_host *from, struct mx_host *to,
 		char ev[32];
 
 		if (mx_journal_last(o->state_dir, u->name, ev, sizeof ev, NULL, 0,
-		    NULL) == 0 && strcmp(ev, "start") == 0)
+		    NULL) == 0 && strcmp(ev, "start") == 0) {
 			report(&j, _("resuming after an interrupted pass: the stage "
 			    "is cleared and what is missing copied"));
+			j.resumed = 1;
+		}
 	}
 	j.srcpath = mx_host_path(from, u->src);
 	j.sink.dst = strdup(u->dst);

@@ -77,4 +77,14 @@ is "$r" "300 0" "exactly the source's 300 messages on the target"
 ok "$([ ! -e "$NEW/home/kim/Maildir/mxmove-stage" ]; echo $?)" "no stage left"
 is "$(find "$NEW/home/kim/Maildir/tmp" -type f | wc -l)" 0 "nothing left in tmp/"
 like "$(tail -n 1 "$LAB/state/journal")" 'kim	done	' "the journal ends with done"
+
+# Killed after its last message went in: nothing is left to copy, but
+# the stage is; the next pass clears it.
+mkdir -p "$NEW/home/kim/Maildir/mxmove-stage"
+: >"$NEW/home/kim/Maildir/mxmove-stage/leftover"
+printf '%s\tkim\tstart\t\n' "$(date +%s)" >>"$LAB/state/journal"
+(mx)
+ok "$([ ! -e "$NEW/home/kim/Maildir/mxmove-stage" ]; echo $?)" \
+    "a pass with nothing to copy clears the stage an interrupted pass left"
+is "$(check)" "300 0" "and the 300 messages stay as they were"
 done_testing
