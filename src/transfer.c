@@ -142,6 +142,7 @@ struct sink {
 	char path[PATH_MAX];
 	char name[PATH_MAX];
 	int existed;
+	char prefix[32];	/* before a remote entry's path (a group's "I/") */
 	int stage_gone;		/* the last chunk removed the stage */
 	struct mx_buf *prep;	/* the preparation, run before the first
 				   tar x (same round trip), or empty */
@@ -331,7 +332,14 @@ sink_begin(struct sink *k, const char *path, const char *name, uint64_t size,
 	e = archive_entry_new();
 	if (e == NULL)
 		return mx_err_errno(err, ENOMEM, "archive_entry_new");
-	archive_entry_set_pathname(e, k->local ? name : path);
+	if (k->local) {
+		archive_entry_set_pathname(e, name);
+	} else {
+		char pp[PATH_MAX + 32];
+
+		snprintf(pp, sizeof pp, "%s%s", k->prefix, path);
+		archive_entry_set_pathname(e, pp);
+	}
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0600);
 	archive_entry_set_uid(e, k->uid);
@@ -839,10 +847,10 @@ mk_dir(struct mx_buf *sc, const char *base, const char *folder,
 }
 
 static int
-prepare_target(struct job *j, struct mx_err *err)
+prepare_target(struct job *j, int stage_later, struct mx_err *err)
 {
 	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
-	struct mx_buf sc = MX_BUF_INIT, mf = MX_BUF_INIT;
+	struct mx_buf sc = MX_BUF_INIT, mf = MX_BUF_INIT, mf2 = MX_BUF_INIT;
 	struct mx_nameset *seen;
 	char folder[PATH_MAX], key[PATH_MAX], own[64];
 	const char *name;
@@ -856,11 +864,13 @@ prepare_target(struct job *j, struct mx_err *err)
 	    (unsigned long)j->sink.gid);
 	/* A symbolic link where a directory belongs is refused: the
 	 * links into place must not leave the Maildir. Parents come before
-	 * their children, so one mkdir -p and one chown do, for the
-	 * directories and the folder markers missing. The stage (mkdir
-	 * without -p: never one that appeared meanwhile) stays owned by
-	 * whoever runs the copy (root): the user cannot plant links in it
-	 * while it is written; one left by an interrupted pass goes first. */
+	 * their children, so one install -d makes the directories missing
+	 * with their owner and mode, and one chown does for the folder
+	 * markers missing. The stage (mkdir without -p: never one that
+	 * appeared meanwhile; a group makes its members' in one mkdir) stays
+	 * owned by whoever runs the copy (root): the user cannot plant links
+	 * in it while it is written; one left by an interrupted pass goes
+	 * first. */
 	mx_buf_puts(&sc, "set -e; umask 077; set --; for d in");
 	for (d = 0; d < 4; d++)
 		mk_dir(&sc, j->sink.hdst, "", subs[d]);
@@ -877,23 +887,22 @@ prepare_target(struct job *j, struct mx_err *err)
 	mx_buf_puts(&sc, "; do if [ -L \"$d\" ]; then echo \"$d is a "
 	    "symbolic link: refused\" >&2; exit 1; fi; [ -d \"$d\" ] || set -- "
 	    "\"$@\" \"$d\"; done; S=");
-	{
-		struct mx_buf st = MX_BUF_INIT;
-
-		mx_buf_printf(&st, "%s/%s", j->sink.hdst, MX_STAGE);
-		mx_shell_quote(&sc, st.data ? st.data : "");
-		mx_buf_free(&st);
-	}
-	mx_buf_puts(&sc, "; if [ -e \"$S\" ] || [ -L \"$S\" ]; then rm -rf "
-	    "\"$S\"; fi; if [ $# -gt 0 ]; then mkdir -p -m 700 \"$@\"; fi; "
-	    "mkdir -m 700 \"$S\"; ");
+	mx_buf_reset(&mf2);
+	mx_buf_printf(&mf2, "%s/%s", j->sink.hdst, MX_STAGE);
+	mx_shell_quote(&sc, mf2.data ? mf2.data : "");
+	mx_buf_printf(&sc, "; if [ -e \"$S\" ] || [ -L \"$S\" ]; then rm -rf "
+	    "\"$S\"; fi; if [ $# -gt 0 ]; then install -d -m 700 -o %lu -g %lu "
+	    "\"$@\"; fi; %s", (unsigned long)j->sink.uid,
+	    (unsigned long)j->sink.gid, stage_later ? "" : "mkdir -m 700 \"$S\"; ");
 	if (mf.len > 0) {
-		mx_buf_puts(&sc, "for f in");
+		mx_buf_puts(&sc, "set --; for f in");
 		mx_buf_append(&sc, mf.data, mf.len);
-		mx_buf_puts(&sc, "; do [ -e \"$f\" ] || { : > \"$f\"; set -- "
-		    "\"$@\" \"$f\"; }; done; ");
+		mx_buf_printf(&sc, "; do [ -e \"$f\" ] || { : > \"$f\"; set -- "
+		    "\"$@\" \"$f\"; }; done; if [ $# -gt 0 ]; then chown %s "
+		    "\"$@\"; fi", own);
+	} else {
+		mx_buf_puts(&sc, ":");
 	}
-	mx_buf_printf(&sc, "if [ $# -gt 0 ]; then chown %s \"$@\"; fi", own);
 	if (j->sink.local || j->sink.prep == NULL) {
 		rc = run_script(j->to, sc.data, NULL, err);
 	} else {
@@ -906,6 +915,7 @@ prepare_target(struct job *j, struct mx_err *err)
 	}
 	mx_buf_free(&sc);
 	mx_buf_free(&mf);
+	mx_buf_free(&mf2);
 	mx_nameset_free(seen);
 	return rc;
 }
@@ -1498,14 +1508,14 @@ job_plan(struct job *j, struct mx_err *err)
  * target's preparation. (A pass with nothing to copy writes its "done"
  * line alone.) */
 static int
-job_start_copy(struct job *j, struct mx_err *err)
+job_start_copy(struct job *j, int stage_later, struct mx_err *err)
 {
 	journal_add(j->o, j->u->name, "start", "");
 	if (resolve_owner(j, err) == -1)
 		return -1;
 	prog_state(&j->prog, MX_XS_COPYING);
 	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
-	return prepare_target(j, err);
+	return prepare_target(j, stage_later, err);
 }
 
 /* Copy what job_plan found missing, in this user's own streams. */
@@ -1519,7 +1529,7 @@ job_copy(struct job *j, struct mx_err *err)
 			return -1;
 		return 0;
 	}
-	if (job_start_copy(j, err) == -1)
+	if (job_start_copy(j, 0, err) == -1)
 		return -1;
 	j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
 	    REMOTE_CHUNK;
@@ -1765,25 +1775,23 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
  * Small users cost more in round trips and processes than in bytes: a
  * group of them shares one `tar c` on the old host (their Maildirs, or
  * the files they miss, under -C /), one command on the new host that
- * prepares every target and runs one `tar x` per user in its own stage,
- * each reading its own archive from framed chunks ("LEN\n" then LEN
- * bytes, read by dd; "0\n" ends a user's archive), and one command that
- * moves every stage into place, lists the targets and reads back the
- * digests of what was copied. Each user keeps everything else: plan,
- * journal, checks of every entry, verification, manifest. A group that
- * fails is not a failure: its users run again, one by one. */
+ * prepares every target and runs one `tar x` for all of them (member I's
+ * entries are named "I/PATH"; a positional "-C STAGE_I I" and
+ * --strip-components=1 put each in its own stage), one command that
+ * links every stage into place with the digests of the staged files,
+ * and one listing. Each user keeps everything else: plan, journal,
+ * checks of every entry, verification, manifest. A group that fails is
+ * not a failure: its users run again, one by one. */
 
 #define GROUP_BYTES (8u << 20)	/* at most this much to copy in a group */
-#define FRAME_MAX (2u << 20)	/* bytes per frame of a user's archive */
 
 struct group {
-	struct job **m;		/* the members, in the stream's order */
+	struct job **m;		/* the members */
 	size_t n;
 	char **rel;		/* each one's source path without its '/' */
 	char **stage;		/* each one's stage on the new host */
-	size_t cur;		/* the member whose archive is open */
-	struct mx_stream *ts;	/* the new host's tar x's, framed */
-	struct mx_buf frame;
+	struct archive *tw;	/* the archive of them all, */
+	struct mx_stream *ts;	/* into the new host's tar x */
 	struct mx_err *err;
 };
 
@@ -1806,75 +1814,52 @@ path_within(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
 }
 
-static int
-frame_flush(struct group *g, int end, struct mx_err *err)
-{
-	char hd[32];
-
-	if (g->frame.len > 0) {
-		snprintf(hd, sizeof hd, "%zu\n", g->frame.len);
-		if (mx_stream_write(g->ts, hd, strlen(hd), err) == -1 ||
-		    mx_stream_write(g->ts, g->frame.data, g->frame.len, err) == -1)
-			return -1;
-		mx_buf_reset(&g->frame);
-	}
-	return end ? mx_stream_write(g->ts, "0\n", 2, err) : 0;
-}
-
 static la_ssize_t
-frame_write(struct archive *a, void *ctx, const void *buf, size_t len)
+group_write(struct archive *a, void *ctx, const void *buf, size_t len)
 {
 	struct group *g = ctx;
 
 	(void)a;
-	if (mx_buf_append(&g->frame, buf, len) == -1) {
-		mx_err_errno(g->err, ENOMEM, "malloc");
-		return -1;
-	}
-	if (g->frame.len >= FRAME_MAX && frame_flush(g, 0, g->err) == -1)
+	if (mx_stream_write(g->ts, buf, len, g->err) == -1)
 		return -1;
 	return (la_ssize_t)len;
 }
 
+/* The group's archive on its way to the new host: a directory entry
+ * "I/" for every member first (so that tar x finds each member it is
+ * told of, even one whose files vanished meanwhile), then the members'
+ * files as they come. */
 static int
-member_open(struct group *g, size_t i, struct mx_err *err)
+group_archive(struct group *g, struct mx_err *err)
 {
-	struct sink *k = &g->m[i]->sink;
-
-	g->err = err;
-	k->tw = archive_write_new();
-	if (k->tw == NULL ||
-	    archive_write_set_format_pax_restricted(k->tw) != ARCHIVE_OK ||
-	    archive_write_open(k->tw, g, NULL, frame_write, NULL) != ARCHIVE_OK)
-		return mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
-		    k->tw ? archive_error_string(k->tw) : "");
-	return 0;
-}
-
-/* Close the open archives up to member i (an empty archive for a member
- * the stream had nothing for) and open i's. */
-static int
-member_goto(struct group *g, size_t i, struct mx_err *err)
-{
-	struct sink *k;
+	struct archive_entry *e;
+	char name[32];
+	size_t i;
 	int r;
 
-	while (g->cur < i) {
-		k = &g->m[g->cur]->sink;
-		g->err = err;
-		r = archive_write_close(k->tw);
-		archive_write_free(k->tw);
-		k->tw = NULL;
-		if (r != ARCHIVE_OK) {
-			if (err->msg[0] == '\0')
-				mx_err_set(err, MX_E_IO, _("%s: cannot write the tar "
-				    "stream"), mx_host_name(k->to));
-			return -1;
-		}
-		if (frame_flush(g, 1, err) == -1)
-			return -1;
-		if (++g->cur < g->n && member_open(g, g->cur, err) == -1)
-			return -1;
+	g->err = err;
+	g->tw = archive_write_new();
+	if (g->tw == NULL ||
+	    archive_write_set_format_pax_restricted(g->tw) != ARCHIVE_OK ||
+	    archive_write_open(g->tw, g, NULL, group_write, NULL) != ARCHIVE_OK)
+		return mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
+		    g->tw ? archive_error_string(g->tw) : "");
+	for (i = 0; i < g->n; i++) {
+		if ((e = archive_entry_new()) == NULL)
+			return mx_err_errno(err, ENOMEM, "archive_entry_new");
+		snprintf(name, sizeof name, "%zu/", i);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFDIR);
+		archive_entry_set_perm(e, 0700);
+		r = archive_write_header(g->tw, e);
+		archive_entry_free(e);
+		if (r < ARCHIVE_WARN)
+			return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+			    mx_host_name(g->m[i]->to), name,
+			    archive_error_string(g->tw));
+		g->m[i]->sink.tw = g->tw;
+		snprintf(g->m[i]->sink.prefix, sizeof g->m[i]->sink.prefix,
+		    "%zu/", i);
 	}
 	return 0;
 }
@@ -1902,22 +1887,15 @@ group_entry(void *ctx, struct archive *a, struct archive_entry *e,
 	}
 	if (best == g->n)
 		return 0;		/* nobody's: not copied */
-	if (best < g->cur) {		/* tar c keeps its arguments' order */
-		report(g->m[best], _("refused (out of order in the stream): %s"),
-		    p);
-		g->m[best]->r->refused++;
-		return 0;
-	}
-	if (member_goto(g, best, err) == -1)
-		return -1;
 	p += blen;
 	while (*p == '/')
 		p++;
 	return job_entry(g->m[best], a, e, p, err);
 }
 
-/* The new host's command for the group: every target prepared, then one
- * tar x per member in its stage, each reading its framed archive. */
+/* The new host's command for the group: every target prepared, the
+ * stages made, then one tar x putting each member's files into its
+ * stage. */
 static void
 group_receiver(struct group *g, struct mx_buf *cmd)
 {
@@ -1928,15 +1906,17 @@ group_receiver(struct group *g, struct mx_buf *cmd)
 		mx_buf_puts(cmd, " && ");
 		mx_buf_reset(&g->m[i]->prep);
 	}
-	mx_buf_puts(cmd, "for st in");
+	mx_buf_puts(cmd, "mkdir -m 700");
 	for (i = 0; i < g->n; i++) {
 		mx_buf_puts(cmd, " ");
 		mx_shell_quote(cmd, g->stage[i]);
 	}
-	mx_buf_puts(cmd, "; do { while IFS= read -r n && [ \"$n\" -gt 0 ]; do "
-	    "dd bs=65536 count=\"$n\" iflag=fullblock,count_bytes status=none "
-	    "|| exit 1; done; } | (cd \"$st\" && exec tar --numeric-owner -xpf -) "
-	    "|| exit 1; done");
+	mx_buf_puts(cmd, " && exec tar --numeric-owner --strip-components=1 -xpf -");
+	for (i = 0; i < g->n; i++) {
+		mx_buf_puts(cmd, " -C ");
+		mx_shell_quote(cmd, g->stage[i]);
+		mx_buf_printf(cmd, " %zu", i);
+	}
 }
 
 /* The output of the group's moves into the members' listings after
@@ -1993,7 +1973,7 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 	const char **argv = NULL, **dsts = NULL;
 	struct mx_host *from = m[0]->from, *to = m[0]->to;
 	size_t i, k, na = 0, cap = 8;
-	int rc = -1, st = -1;
+	int rc = -1, st = -1, wr;
 
 	memset(&g, 0, sizeof g);
 	g.m = m;
@@ -2045,17 +2025,28 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (job_start_copy(m[i], err) == -1)
+		if (job_start_copy(m[i], 1, err) == -1)
 			goto out;
 		m[i]->sink.chunk_max = UINT64_MAX;
 	}
 	group_receiver(&g, &cmd);
 	if (mx_host_exec_write_sh(to, cmd.data, &g.ts, err) == -1)
 		goto out;
-	if (member_open(&g, 0, err) == -1 ||
-	    read_stream(from, argv, group_entry, &g, err) == -1 ||
-	    member_goto(&g, n, err) == -1)
+	if (group_archive(&g, err) == -1 ||
+	    read_stream(from, argv, group_entry, &g, err) == -1)
 		goto out;
+	g.err = err;
+	wr = archive_write_close(g.tw);
+	for (k = 0; k < n; k++)
+		m[k]->sink.tw = NULL;
+	archive_write_free(g.tw);
+	g.tw = NULL;
+	if (wr != ARCHIVE_OK) {
+		if (err->msg[0] == '\0')
+			mx_err_set(err, MX_E_IO, _("%s: cannot write the tar stream"),
+			    mx_host_name(to));
+		goto out;
+	}
 	st = -1;
 	if (mx_stream_close(g.ts, &st, &eo, err) == -1) {
 		g.ts = NULL;
@@ -2121,13 +2112,13 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 nomem:
 	mx_err_errno(err, ENOMEM, "malloc");
 out:
+	for (i = 0; i < n; i++)
+		m[i]->sink.tw = NULL;
+	if (g.tw != NULL)
+		archive_write_free(g.tw);
 	if (g.ts != NULL)
 		mx_stream_close(g.ts, NULL, NULL, NULL);
 	for (i = 0; i < n; i++) {
-		if (m[i]->sink.tw != NULL) {
-			archive_write_free(m[i]->sink.tw);
-			m[i]->sink.tw = NULL;
-		}
 		if (ls != NULL && ls[i].idx != NULL)
 			mx_listing_free(&ls[i]);
 		if (g.rel != NULL)
@@ -2143,7 +2134,6 @@ out:
 	free(dsts);
 	free(ls);
 	free(errs);
-	mx_buf_free(&g.frame);
 	mx_buf_free(&cmd);
 	mx_buf_free(&out);
 	mx_buf_free(&eo);
