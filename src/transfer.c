@@ -146,6 +146,8 @@ struct sink {
 	int stage_gone;		/* the last chunk removed the stage */
 	struct mx_buf *prep;	/* the preparation, run before the first
 				   tar x (same round trip), or empty */
+	struct mx_buf *markers;	/* folder markers for the first tar x to
+				   make ("F/maildirfolder\0"...), or empty */
 	/* the last move also lists the target into after and runs post
 	 * (digests), its output into post_out */
 	struct mx_listing *after;
@@ -195,6 +197,42 @@ tw_write(struct archive *a, void *ctx, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* The folder markers a remote target lacks, as empty files in the tar
+ * stream (owned by the user, 0600): linked into place with the
+ * messages, never over one there. */
+static int
+sink_markers(struct sink *k, struct mx_err *err)
+{
+	struct archive_entry *e;
+	char pp[PATH_MAX + 32];
+	const char *p;
+	int r;
+
+	if (k->markers == NULL || k->markers->data == NULL)
+		return 0;
+	for (p = k->markers->data; p < k->markers->data + k->markers->len;
+	    p += strlen(p) + 1) {
+		if ((e = archive_entry_new()) == NULL)
+			return mx_err_errno(err, ENOMEM, "archive_entry_new");
+		snprintf(pp, sizeof pp, "%s%s", k->prefix, p);
+		archive_entry_set_pathname(e, pp);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0600);
+		archive_entry_set_uid(e, k->uid);
+		archive_entry_set_gid(e, k->gid);
+		archive_entry_set_size(e, 0);
+		archive_entry_set_mtime(e, time(NULL), 0);
+		k->werr = err;
+		r = archive_write_header(k->tw, e);
+		archive_entry_free(e);
+		if (r < ARCHIVE_WARN)
+			return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+			    mx_host_name(k->to), p, archive_error_string(k->tw));
+	}
+	mx_buf_reset(k->markers);
+	return 0;
+}
+
 static int
 remote_chunk_open(struct sink *k, struct mx_err *err)
 {
@@ -230,7 +268,7 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 		return -1;
 	}
 	k->chunk = 0;
-	return 0;
+	return sink_markers(k, err);
 }
 
 /* After a failed write on the target: name a full filesystem as the
@@ -490,6 +528,7 @@ struct job {
 	size_t ncopied, capcopied;
 	struct sink sink;
 	struct mx_buf prep;		/* the sink's preparation script */
+	struct mx_buf markers;		/* the sink's folder markers */
 	struct mx_listing after;	/* the target after the copy */
 	struct mx_buf post, post_out;	/* digests read with that listing */
 	struct prog prog;
@@ -865,8 +904,9 @@ prepare_target(struct job *j, int stage_later, struct mx_err *err)
 	/* A symbolic link where a directory belongs is refused: the
 	 * links into place must not leave the Maildir. Parents come before
 	 * their children, so one install -d makes the directories missing
-	 * with their owner and mode, and one chown does for the folder
-	 * markers missing. The stage (mkdir without -p: never one that
+	 * with their owner and mode (a remote target's folder markers come
+	 * with the messages, sink_markers; a local one's are made here). The
+	 * stage (mkdir without -p: never one that
 	 * appeared meanwhile; a group makes its members' in one mkdir) stays
 	 * owned by whoever runs the copy (root): the user cannot plant links
 	 * in it while it is written; one left by an interrupted pass goes
@@ -882,7 +922,12 @@ prepare_target(struct job *j, int stage_later, struct mx_err *err)
 			continue;
 		for (d = 0; d < 4; d++)
 			mk_dir(&sc, j->sink.hdst, folder, subs[d]);
-		mk_dir(&mf, j->sink.hdst, folder, "/maildirfolder");
+		if (j->sink.local || j->sink.markers == NULL) {
+			mk_dir(&mf, j->sink.hdst, folder, "/maildirfolder");
+		} else {
+			mx_buf_printf(j->sink.markers, "%s/maildirfolder", folder);
+			mx_buf_append(j->sink.markers, "", 1);
+		}
 	}
 	mx_buf_puts(&sc, "; do if [ -L \"$d\" ]; then echo \"$d is a "
 	    "symbolic link: refused\" >&2; exit 1; fi; [ -d \"$d\" ] || set -- "
@@ -1587,6 +1632,7 @@ job_free(struct job *j)
 	EVP_MD_CTX_free(j->md);
 	free(j->copied);
 	mx_buf_free(&j->prep);
+	mx_buf_free(&j->markers);
 	mx_buf_free(&j->post);
 	mx_buf_free(&j->post_out);
 	if (j->after.idx != NULL)
@@ -1614,6 +1660,7 @@ job_begin(struct job *j, struct mx_host *from, struct mx_host *to,
 	j->r = r;
 	j->sink.to = to;
 	j->sink.prep = &j->prep;
+	j->sink.markers = &j->markers;
 	j->sink.stagefd = j->sink.dstfd = j->sink.oldcwd = -1;
 	j->prog.o = o;
 	j->prog.p.user = u->name;
@@ -1860,6 +1907,8 @@ group_archive(struct group *g, struct mx_err *err)
 		g->m[i]->sink.tw = g->tw;
 		snprintf(g->m[i]->sink.prefix, sizeof g->m[i]->sink.prefix,
 		    "%zu/", i);
+		if (sink_markers(&g->m[i]->sink, err) == -1)
+			return -1;
 	}
 	return 0;
 }
