@@ -287,18 +287,30 @@ note_full(struct sink *k, struct mx_err *err)
 		    mx_host_name(k->to), k->dst, avail / 1024);
 }
 
+/* The shell words that link a stage's files into place (run in the
+ * stage): one hard link per file (cp -l: a message appears whole, with
+ * its owner, mode and mtime), never over a name already there (-n: what
+ * the target had stays, and the stage's file keeps one link). Whether cp
+ * skipped a name is not its exit status (coreutils 9.2 turned skips into
+ * failures) but whether the target has the name: a file left unlinked
+ * whose name the target lacks fails the command, with cp's message. */
+static void
+link_in(struct mx_buf *cmd)
+{
+	mx_buf_puts(cmd, " && { cp -Rln -- ./. ../ || :; } && L=$(find . -type f "
+	    "-links 1 ! -exec test -e ../{} \\; -print) && if [ -n \"$L\" ]; then "
+	    "echo \"not put in place: $L\" >&2; exit 1; fi");
+}
+
 /* The shell script that puts what tar x wrote into the stage in place
- * (final: then removes the stage; else empties it): one hard link per
- * file (cp -l: a message appears whole, with its owner, mode and mtime),
- * never over a name already there (-n: what the target had stays, and
- * its file is left in the stage with one link). In a subshell: the
+ * (final: then removes the stage; else empties it). In a subshell: the
  * caller goes on in its own directory. */
 static void
 move_script(struct mx_buf *cmd, const char *stage, int final)
 {
 	mx_buf_puts(cmd, "( cd ");
 	mx_shell_quote(cmd, stage);
-	mx_buf_puts(cmd, " && cp -Rln -- ./. ../");
+	link_in(cmd);
 	if (final) {
 		mx_buf_puts(cmd, " && cd / && rm -rf ");
 		mx_shell_quote(cmd, stage);
@@ -2125,7 +2137,8 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 	for (i = 0; i < n; i++) {
 		mx_buf_puts(&cmd, "; ( cd ");
 		mx_shell_quote(&cmd, g.stage[i]);
-		mx_buf_puts(&cmd, " && exec cp -Rln -- ./. ../ )");
+		link_in(&cmd);
+		mx_buf_puts(&cmd, " )");
 	}
 	mx_buf_puts(&cmd, "; find");
 	for (i = 0; i < n; i++) {
