@@ -86,6 +86,13 @@ void mx_mdwriter_abort(struct mx_mdwriter *w);
 struct mx_mdbatch;
 int mx_mdbatch_new(struct mx_mdbatch **out, const char *dir,
     struct mx_err *err);
+/* Open a writer in the batch's Maildir (it must have tmp/, new/ and
+ * cur/): its file is created, named and moved by directory descriptor,
+ * and when the umask and tmp/'s ACLs already give 0600, committing it
+ * with mode 0600 needs no fchmod. Commit it to this batch only (or
+ * abort it) before the batch is freed. */
+int mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
+    struct mx_err *err);
 /* Like mx_mdwriter_commit, but the rename waits for the next flush (done
  * here when the batch is full). Always frees w. */
 int mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
@@ -97,8 +104,14 @@ int mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err);
 /* Messages and bytes found already in place at flushes so far. */
 void mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs,
     uint64_t *bytes);
+/* Messages queued and not yet flushed. */
+size_t mx_mdbatch_pending(const struct mx_mdbatch *b);
 /* Drop what still waits (its tmp/ files are removed) and free. */
 void mx_mdbatch_free(struct mx_mdbatch *b);
+
+/* The umask in the text of /proc/PID/status ("Umask:\t0022" line), or
+ * -1 when there is none. */
+int mx_maildir_umask_parse(const char *status);
 
 /* Recompute maildirsize in root: the first line (the quota definition,
  * "NNNS,MMMC") is kept; the rest becomes one line with the bytes and

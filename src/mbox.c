@@ -651,7 +651,7 @@ conv_begin(void *ctx, const struct mx_mbox_msg *m, struct mx_err *err)
 		return mx_err_set(err, MX_E_GENERIC, "SHA-256 init failed");
 	if (c->opts->dry_run)
 		return 0;
-	return mx_mdwriter_open(&c->w, c->maildir, err);
+	return mx_mdbatch_writer(c->batch, &c->w, err);
 }
 
 static int
@@ -826,8 +826,8 @@ out:
 		stats->bytes -= eb;
 		stats->existing += em;
 	}
+	mx_mdwriter_abort(c.w);	/* before its batch's descriptors close */
 	mx_mdbatch_free(c.batch);
-	mx_mdwriter_abort(c.w);
 	mx_nameset_free(c.existing);
 	mx_nameset_free(c.used);
 	EVP_MD_CTX_free(c.md);

@@ -1,17 +1,24 @@
-/* cmd-mbox2maildir.c - the "mbox2maildir" verb: convert one mbox file
- * into a Maildir, keeping flags, dates and X-UIDL/X-UID headers.
+/* cmd-mbox2maildir.c - the "mbox2maildir" verb: convert an mbox file
+ * into a Maildir, keeping flags, dates and X-UIDL/X-UID headers; with
+ * --into, many mboxes in one run, each into DIR/BASENAME, on --jobs
+ * threads.
  *
  * Exit status: 0 all read cleanly; 1 damage was reported (every good
- * message is still imported) or the conversion failed; 2 bad usage. */
+ * message is still imported) or a conversion failed (with --into: the
+ * worst of the mboxes; one failing never stops the others); 2 bad usage
+ * (nothing written). */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -22,8 +29,13 @@ static void
 m2m_usage(FILE *fp)
 {
 	fputs(_("Usage: mxmove mbox2maildir [OPTION]... MBOX MAILDIR\n"
-	    "Convert an mbox file into a Maildir (created when missing).\n"
-	    "Running it again adds only the messages not yet converted.\n\n"
+	    "   or: mxmove mbox2maildir [OPTION]... --into DIR MBOX...\n"
+	    "Convert an mbox file into a Maildir (created when missing); with\n"
+	    "--into, each MBOX into DIR/BASENAME (DIR and the Maildirs created\n"
+	    "when missing). Running it again adds only the messages not yet\n"
+	    "converted.\n\n"
+	    "  --into DIR     convert every MBOX into DIR/BASENAME of it\n"
+	    "  --jobs N       with --into: mboxes converted at once (2)\n"
 	    "  --format F     mboxo (default), mboxrd or mboxcl2\n"
 	    "  --host NAME    host part of the new file names (default: this host)\n"
 	    "  --owner U:G    numeric owner of what is written\n"
@@ -39,6 +51,233 @@ report_damage(void *ctx, uint64_t off, const char *what)
 	    ": %s\n"), mbox, off, what);
 }
 
+static void
+report_stats(const char *mbox, const struct mx_mbox_conv_opts *opts,
+    const struct mx_mbox_conv_stats *st)
+{
+	printf(opts->dry_run ?
+	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) to convert, %"
+	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
+	    " damaged spots\n") :
+	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) converted, %"
+	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
+	    " damaged spots\n"),
+	    mbox, st->messages, st->bytes, st->existing, st->pseudo,
+	    st->damaged);
+}
+
+/* Convert one mbox; the exit status it deserves. With prefix set, an
+ * error names the mbox (several run at once). */
+static int
+convert_one(const char *mbox, const char *maildir,
+    const struct mx_mbox_conv_opts *opts, int prefix)
+{
+	struct mx_mbox_conv_stats st;
+	struct mx_err err;
+	struct stat sb;
+	int fd, rc;
+
+	fd = open(mbox, O_RDONLY | O_CLOEXEC);
+	if (fd != -1 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		close(fd);
+		fd = -1;
+		errno = EISDIR;		/* refused before a Maildir is made */
+	}
+	if (fd == -1) {
+		fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), mbox,
+		    strerror(errno));
+		return MX_EXIT_FAIL;
+	}
+	mx_err_clear(&err);
+	rc = mx_mbox_to_maildir(mx_mbox_read_fd, &fd, maildir, opts,
+	    report_damage, (void *)mbox, &st, &err);
+	close(fd);
+	if (rc == -1) {
+		if (prefix) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), mbox,
+			    err.msg);
+			return MX_EXIT_FAIL;
+		}
+		return mx_cmd_fail("mbox2maildir", err.msg);
+	}
+	report_stats(mbox, opts, &st);
+	return st.damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+}
+
+/* --into ------------------------------------------------------------ */
+
+struct into_job {
+	char *mbox;
+	const char *base;	/* its last path component */
+	char *maildir;		/* DIR/BASE */
+	int status;
+};
+
+struct into {
+	struct into_job *jobs;
+	size_t n;
+	size_t next;		/* the next job to take (atomic) */
+	const struct mx_mbox_conv_opts *opts;
+};
+
+/* The last component of a path ("a/b/" -> "b"), in place (trailing
+ * slashes cut); NULL for "", ".", ".." or "/". */
+static const char *
+path_base(char *path)
+{
+	size_t n = strlen(path);
+	char *s;
+
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	s = strrchr(path, '/');
+	s = s ? s + 1 : path;
+	if (*s == '\0' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return NULL;
+	return s;
+}
+
+static int
+base_cmp(const void *a, const void *b)
+{
+	const struct into_job *x = a, *y = b;
+
+	return strcmp(x->base, y->base);
+}
+
+static void *
+into_worker(void *arg)
+{
+	struct into *in = arg;
+	struct into_job *j;
+	size_t i;
+
+	for (;;) {
+		i = __atomic_fetch_add(&in->next, 1, __ATOMIC_RELAXED);
+		if (i >= in->n)
+			break;
+		j = &in->jobs[i];
+		j->status = convert_one(j->mbox, j->maildir, in->opts, 1);
+	}
+	return NULL;
+}
+
+static int
+make_into(const char *dir, const struct mx_mbox_conv_opts *opts)
+{
+	struct stat st;
+
+	if (opts->dry_run)
+		return 0;
+	if (mkdir(dir, 0700) == 0) {
+		if ((opts->uid != (uid_t)-1 || opts->gid != (gid_t)-1) &&
+		    lchown(dir, opts->uid, opts->gid) == -1) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s: cannot set "
+			    "its owner: %s\n"), dir, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (errno == EEXIST)
+		errno = ENOTDIR;
+	fprintf(stderr, _("mxmove mbox2maildir: %s: cannot create: %s\n"), dir,
+	    strerror(errno));
+	return -1;
+}
+
+static int
+convert_into(const char *dir, char **mboxes, size_t n, long nthreads,
+    const struct mx_mbox_conv_opts *opts)
+{
+	struct into in;
+	struct into_job *sorted = NULL;
+	pthread_t *th = NULL;
+	size_t i, started = 0;
+	int rc = MX_EXIT_USAGE;
+
+	memset(&in, 0, sizeof in);
+	in.opts = opts;
+	in.n = n;
+	in.jobs = calloc(n, sizeof *in.jobs);
+	sorted = calloc(n, sizeof *sorted);
+	if (in.jobs == NULL || sorted == NULL) {
+		rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+		goto out;
+	}
+	/* Every name checked before anything is written. */
+	for (i = 0; i < n; i++) {
+		in.jobs[i].mbox = strdup(mboxes[i]);
+		if (in.jobs[i].mbox == NULL) {
+			rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+			goto out;
+		}
+		in.jobs[i].base = path_base(in.jobs[i].mbox);
+		if (in.jobs[i].base == NULL) {
+			fprintf(stderr, _("mxmove mbox2maildir: '%s' names no "
+			    "file: no Maildir name can come from it\n"),
+			    mboxes[i]);
+			goto out;
+		}
+		if (asprintf(&in.jobs[i].maildir, "%s/%s", dir,
+		    in.jobs[i].base) == -1) {
+			in.jobs[i].maildir = NULL;
+			rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+			goto out;
+		}
+		if (strlen(in.jobs[i].maildir) >= PATH_MAX - 64) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s: path too "
+			    "long\n"), in.jobs[i].maildir);
+			goto out;
+		}
+	}
+	memcpy(sorted, in.jobs, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, base_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1].base, sorted[i].base) == 0) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s and %s would "
+			    "both go into %s/%s: convert them in separate runs "
+			    "(nothing written)\n"), sorted[i - 1].mbox,
+			    sorted[i].mbox, dir, sorted[i].base);
+			goto out;
+		}
+	if (make_into(dir, opts) == -1) {
+		rc = MX_EXIT_FAIL;
+		goto out;
+	}
+	if ((size_t)nthreads > n)
+		nthreads = (long)n;
+	th = calloc((size_t)nthreads, sizeof *th);
+	if (th == NULL) {
+		rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+		goto out;
+	}
+	/* The calling thread is one of the workers. */
+	for (i = 1; i < (size_t)nthreads; i++) {
+		if (pthread_create(&th[i], NULL, into_worker, &in) != 0)
+			break;
+		started++;
+	}
+	into_worker(&in);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	rc = MX_EXIT_OK;
+	for (i = 0; i < n; i++)
+		if (in.jobs[i].status > rc)
+			rc = in.jobs[i].status;
+out:
+	if (in.jobs != NULL)
+		for (i = 0; i < n; i++) {
+			free(in.jobs[i].mbox);
+			free(in.jobs[i].maildir);
+		}
+	free(in.jobs);
+	free(sorted);
+	free(th);
+	return rc;
+}
+
 int
 mx_cmd_mbox2maildir(int argc, char **argv)
 {
@@ -47,15 +286,17 @@ mx_cmd_mbox2maildir(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "into", required_argument, NULL, 'i' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mx_mbox_conv_opts opts;
-	struct mx_mbox_conv_stats st;
-	struct mx_err err;
+	const char *into = NULL;
 	unsigned long u, g;
+	long jobs = 2;
+	int c, have_jobs = 0;
 	char *end;
-	int c, fd, rc;
 
 	memset(&opts, 0, sizeof opts);
 	opts.format = MX_MBOXO;
@@ -93,6 +334,25 @@ bad_owner:
 		case 'n':
 			opts.dry_run = 1;
 			break;
+		case 'i':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, _("mxmove mbox2maildir: --into "
+				    "wants a directory\n"));
+				return MX_EXIT_USAGE;
+			}
+			into = optarg;
+			break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || jobs < 1 ||
+			    jobs > 64) {
+				fprintf(stderr, _("mxmove mbox2maildir: --jobs "
+				    "wants a number from 1 to 64\n"));
+				return MX_EXIT_USAGE;
+			}
+			have_jobs = 1;
+			break;
 		case 'h':
 			m2m_usage(stdout);
 			return MX_EXIT_OK;
@@ -101,30 +361,22 @@ bad_owner:
 			return MX_EXIT_USAGE;
 		}
 	}
+	if (into != NULL) {
+		if (argc - optind < 1) {
+			m2m_usage(stderr);
+			return MX_EXIT_USAGE;
+		}
+		return convert_into(into, argv + optind, (size_t)(argc - optind),
+		    jobs, &opts);
+	}
+	if (have_jobs) {
+		fprintf(stderr, _("mxmove mbox2maildir: --jobs goes with "
+		    "--into\n"));
+		return MX_EXIT_USAGE;
+	}
 	if (argc - optind != 2) {
 		m2m_usage(stderr);
 		return MX_EXIT_USAGE;
 	}
-	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), argv[optind],
-		    strerror(errno));
-		return MX_EXIT_FAIL;
-	}
-	mx_err_clear(&err);
-	rc = mx_mbox_to_maildir(mx_mbox_read_fd, &fd, argv[optind + 1], &opts,
-	    report_damage, argv[optind], &st, &err);
-	close(fd);
-	if (rc == -1)
-		return mx_cmd_fail("mbox2maildir", err.msg);
-	printf(opts.dry_run ?
-	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) to convert, %"
-	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
-	    " damaged spots\n") :
-	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) converted, %"
-	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
-	    " damaged spots\n"),
-	    argv[optind], st.messages, st.bytes, st.existing, st.pseudo,
-	    st.damaged);
-	return st.damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+	return convert_one(argv[optind], argv[optind + 1], &opts, 0);
 }

@@ -73,7 +73,7 @@ main(void)
 	struct stat st;
 	char dir[] = "/tmp/test-maildir.XXXXXX", path[512], key[256];
 	char flags[16];
-	uint64_t bytes, count, sz;
+	uint64_t bytes, count, sz, em2, eb2;
 	int existed, i, added;
 
 	/* names */
@@ -230,6 +230,77 @@ main(void)
 		unlink(path);
 		snprintf(path, sizeof path, "%s/Maildir/cur/2000.B1.h:2,S", dir);
 		unlink(path);
+	}
+
+	/* writers of a batch: by descriptor, mode 0600 whatever the umask */
+	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t0022\nState:\tR\n"),
+	    022, "umask read from a status text");
+	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t0277\n"), 0277,
+	    "umask 0277 read");
+	is_int(mx_maildir_umask_parse("Name:\tx\nState:\tR\n"), -1,
+	    "no Umask line: unknown");
+	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t08x\n"), -1,
+	    "a garbled Umask line: unknown");
+	{
+		static const mode_t masks[] = { 022, 0277, 077 };
+		struct mx_mdbatch *b;
+		struct mx_mdwriter *w2;
+		char md[256], name[64];
+		size_t mi;
+
+		for (mi = 0; mi < 3; mi++) {
+			mode_t old = umask(masks[mi]);
+
+			snprintf(md, sizeof md, "%s/Batch%zu", dir, mi);
+			mx_maildir_make(md, 0700, (uid_t)-1, (gid_t)-1, &err);
+			ok(mx_mdbatch_new(&b, md, &err) == 0 &&
+			    mx_mdbatch_writer(b, &w, &err) == 0,
+			    "umask %03o: a batch writer opened", (unsigned)masks[mi]);
+			mx_mdwriter_write(w, "by fd\n", 6, &err);
+			snprintf(name, sizeof name, "4000.D%zu.h:2,S", mi);
+			ok(mx_mdwriter_commit_batch(w, b, "cur", name, 0600,
+			    (uid_t)-1, (gid_t)-1, 1600000000, &err) == 0,
+			    "committed to the batch");
+			ok(mx_mdbatch_writer(b, &w, &err) == 0, "a second writer");
+			mx_mdwriter_write(w, "new\n", 4, &err);
+			ok(mx_mdwriter_commit_batch(w, b, "new", "4001.E.h", 0600,
+			    (uid_t)-1, (gid_t)-1, -1, &err) == 0, "one for new/");
+			ok(mx_mdbatch_writer(b, &w2, &err) == 0, "a third, aborted");
+			mx_mdwriter_write(w2, "gone\n", 5, &err);
+			mx_mdwriter_abort(w2);
+			is_int(mx_mdbatch_pending(b), 2, "two messages wait");
+			ok(mx_mdbatch_flush(b, &err) == 0, "flushed");
+			is_int(mx_mdbatch_pending(b), 0, "none waits after the flush");
+			snprintf(path, sizeof path, "%s/cur/%s", md, name);
+			ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600 &&
+			    st.st_mtime == 1600000000 && st.st_size == 6,
+			    "in cur/: mode 0600, mtime and size right");
+			is_str(slurp(path), "by fd\n", "its content");
+			snprintf(path, sizeof path, "%s/new/4001.E.h", md);
+			ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+			    "in new/: mode 0600");
+			/* the same name again: never replaced */
+			mx_mdbatch_writer(b, &w, &err);
+			mx_mdwriter_write(w, "other\n", 6, &err);
+			mx_mdwriter_commit_batch(w, b, "cur", name, 0600, (uid_t)-1,
+			    (gid_t)-1, -1, &err);
+			ok(mx_mdbatch_flush(b, &err) == 0, "second flush");
+			mx_mdbatch_existed(b, &em2, &eb2);
+			ok(em2 == 1 && eb2 == 6, "the name already there is counted");
+			snprintf(path, sizeof path, "%s/cur/%s", md, name);
+			is_str(slurp(path), "by fd\n", "and left intact");
+			mx_mdbatch_free(b);
+			snprintf(path, sizeof path, "ls -A '%s/tmp' | grep -q .", md);
+			ok(system(path) != 0, "tmp/ is empty");
+			umask(old);
+		}
+		snprintf(md, sizeof md, "%s/NoMaildir", dir);
+		mkdir(md, 0700);
+		ok(mx_mdbatch_new(&b, md, &err) == 0 &&
+		    mx_mdbatch_writer(b, &w, &err) == -1 &&
+		    strstr(err.msg, "not a Maildir") != NULL,
+		    "no tmp/: the batch writer says so");
+		mx_mdbatch_free(b);
 	}
 
 	/* name set */
