@@ -232,6 +232,7 @@ struct mx_mdwriter {
 	const char *name;	/* its name in tmp/ (points into tmp) */
 	int atfd;		/* tmp/ of a batch, or AT_FDCWD: tmp is used */
 	int fd;
+	int anon;		/* O_TMPFILE: no name until it is linked */
 	mode_t cmode;		/* the mode it was created with, 0: unknown */
 	uint64_t size;
 	size_t nbuf;
@@ -326,6 +327,7 @@ md_alloc(const char *dir, struct mx_err *err)
 		return NULL;
 	}
 	w->fd = -1;
+	w->anon = 0;
 	w->atfd = AT_FDCWD;
 	w->cmode = 0;
 	w->size = 0;
@@ -414,7 +416,8 @@ mx_mdwriter_abort(struct mx_mdwriter *w)
 		return;
 	if (w->fd != -1)
 		close(w->fd);
-	unlinkat(w->atfd, w->atfd == AT_FDCWD ? w->tmp : w->name, 0);
+	if (!w->anon)
+		unlinkat(w->atfd, w->atfd == AT_FDCWD ? w->tmp : w->name, 0);
 	free(w);
 }
 
@@ -443,6 +446,8 @@ md_finish(struct mx_mdwriter *w, mode_t mode, uid_t uid, gid_t gid,
 			return mx_err_errno(err, errno, _("%s: cannot set its time"),
 			    w->tmp);
 	}
+	if (w->anon)
+		return 0;	/* it stays open until it is linked */
 	if (close(w->fd) == -1) {
 		w->fd = -1;
 		return mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
@@ -489,19 +494,24 @@ fail:
 /* A message waiting in tmp/: its names are relative to the directory
  * descriptors (the batch's own, or AT_FDCWD with whole paths). */
 struct mdb_ent {
-	char *tmp, *dst;
-	int tmpfd, dstfd;
+	char *tmp, *dst;	/* tmp NULL: fd is an O_TMPFILE file */
+	int tmpfd, dstfd, fd;
 	uint64_t size;
 };
+
+/* O_TMPFILE files stay open until linked: at most this many at once. */
+#define MDB_MAX_OPEN 128
 
 struct mx_mdbatch {
 	int dirfd, tmpfd, newfd, curfd;
 	char dir[PATH_MAX];
 	mode_t cmode;		/* mode of a file created 0600 in tmp/, or 0 */
 	struct mdb_ent e[MX_MDBATCH_MAX];
-	size_t n;
+	size_t n, nanon;
 	uint64_t bytes;
 	uint64_t existed, existed_bytes;
+	int anon;		/* 1: O_TMPFILE works here, 0: no, -1: unknown */
+	int procfd;		/* /proc/self/fd, to link without privilege */
 };
 
 static void
@@ -513,6 +523,8 @@ mdb_close(struct mx_mdbatch *b)
 		close(b->newfd);
 	if (b->tmpfd != -1)
 		close(b->tmpfd);
+	if (b->procfd != -1)
+		close(b->procfd);
 	close(b->dirfd);
 }
 
@@ -524,7 +536,8 @@ mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 
 	if (b == NULL)
 		return mx_err_errno(err, errno, "malloc");
-	b->tmpfd = b->newfd = b->curfd = -1;
+	b->tmpfd = b->newfd = b->curfd = b->procfd = -1;
+	b->anon = -1;
 	if (snprintf(b->dir, sizeof b->dir, "%s", dir) >= (int)sizeof b->dir) {
 		free(b);
 		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
@@ -571,8 +584,28 @@ mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
 		free(w);
 		return -1;
 	}
-	w->fd = openat(b->tmpfd, w->name, O_WRONLY | O_CREAT | O_EXCL |
-	    O_CLOEXEC | O_NOFOLLOW, 0600);
+	w->fd = -1;
+	/* An O_TMPFILE file has no name in tmp/ to add and remove, and
+	 * none left behind by a crash; where the file system has none, a
+	 * named file in tmp/ (also when descriptors run short). */
+	if (b->anon != 0) {
+		w->fd = openat(b->tmpfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
+		    0600);
+		if (w->fd != -1) {
+			b->anon = 1;
+			w->anon = 1;
+		} else if (errno == EOPNOTSUPP || errno == EISDIR ||
+		    errno == EINVAL) {
+			b->anon = 0;
+		} else if (errno != EMFILE && errno != ENFILE) {
+			mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
+			free(w);
+			return -1;
+		}
+	}
+	if (w->fd == -1)
+		w->fd = openat(b->tmpfd, w->name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (w->fd == -1) {
 		mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
 		free(w);
@@ -587,9 +620,32 @@ mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
 static void
 mdb_drop(struct mdb_ent *e)
 {
-	unlinkat(e->tmpfd, e->tmp, 0);
+	if (e->tmp != NULL)
+		unlinkat(e->tmpfd, e->tmp, 0);
+	else
+		close(e->fd);
 	free(e->tmp);
 	free(e->dst);
+}
+
+/* Give an O_TMPFILE file its name (never over one already there). */
+static int
+mdb_link_anon(struct mx_mdbatch *b, struct mdb_ent *e)
+{
+	char fdname[32];
+
+	if (linkat(e->fd, "", e->dstfd, e->dst, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != EPERM && errno != ENOENT)
+		return -1;
+	/* Without CAP_DAC_READ_SEARCH: through /proc/self/fd. */
+	snprintf(fdname, sizeof fdname, "%d", e->fd);
+	if (b->procfd == -1)
+		b->procfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+	if (b->procfd == -1)
+		return -1;
+	return linkat(b->procfd, fdname, e->dstfd, e->dst, AT_SYMLINK_FOLLOW);
 }
 
 int
@@ -608,6 +664,19 @@ mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
 		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
 	for (i = 0; i < b->n; i++) {
 		e = &b->e[i];
+		if (e->tmp == NULL) {
+			if (rc == 0 && mdb_link_anon(b, e) == -1) {
+				if (errno == EEXIST) {
+					b->existed++;
+					b->existed_bytes += e->size;
+				} else {
+					rc = mx_err_errno(err, errno,
+					    _("%s: cannot move into place"), e->dst);
+				}
+			}
+			mdb_drop(e);
+			continue;
+		}
 		/* Into place without replacing: one rename where the file
 		 * system has RENAME_NOREPLACE, else link and unlink. */
 		if (rc == 0 && renameat2(e->tmpfd, e->tmp, e->dstfd, e->dst,
@@ -632,8 +701,15 @@ mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
 		mdb_drop(e);
 	}
 	b->n = 0;
+	b->nanon = 0;
 	b->bytes = 0;
 	return rc;
+}
+
+void
+mx_mdbatch_named(struct mx_mdbatch *b)
+{
+	b->anon = 0;
 }
 
 void
@@ -686,7 +762,17 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 		return -1;
 	}
 	e = &b->e[b->n];
-	if (mine) {
+	e->fd = -1;
+	if (w->anon) {
+		e->tmp = NULL;
+		e->dst = strdup(mine ? name : dst);
+		e->fd = w->fd;
+		e->tmpfd = AT_FDCWD;
+		e->dstfd = !mine ? AT_FDCWD : strcmp(sub, "new") == 0 ?
+		    b->newfd : b->curfd;
+		w->fd = -1;
+		b->nanon++;
+	} else if (mine) {
 		e->tmp = strdup(w->name);
 		e->dst = strdup(name);
 		e->tmpfd = b->tmpfd;
@@ -697,7 +783,11 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 		e->tmpfd = e->dstfd = AT_FDCWD;
 	}
 	e->size = w->size;
-	if (e->tmp == NULL || e->dst == NULL) {
+	if ((e->tmp == NULL && e->fd == -1) || e->dst == NULL) {
+		if (e->fd != -1) {
+			close(e->fd);
+			b->nanon--;
+		}
 		free(e->tmp);
 		free(e->dst);
 		mx_mdwriter_abort(w);
@@ -706,7 +796,8 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 	b->n++;
 	b->bytes += w->size;
 	free(w);	/* the tmp/ file now belongs to the batch */
-	if (b->n == MX_MDBATCH_MAX || b->bytes >= (64u << 20))
+	if (b->n == MX_MDBATCH_MAX || b->nanon == MDB_MAX_OPEN ||
+	    b->bytes >= (64u << 20))
 		return mx_mdbatch_flush(b, err);
 	return 0;
 }

@@ -87,12 +87,17 @@ struct mx_mdbatch;
 int mx_mdbatch_new(struct mx_mdbatch **out, const char *dir,
     struct mx_err *err);
 /* Open a writer in the batch's Maildir (it must have tmp/, new/ and
- * cur/): its file is created, named and moved by directory descriptor,
- * and when the umask and tmp/'s ACLs already give 0600, committing it
- * with mode 0600 needs no fchmod. Commit it to this batch only (or
- * abort it) before the batch is freed. */
+ * cur/). Its file is an O_TMPFILE file in tmp/ where the file system
+ * has them (no name until the flush links it into place; a crash leaves
+ * nothing behind), else a named file in tmp/, both by directory
+ * descriptor; when the umask and tmp/'s ACLs already give 0600,
+ * committing it with mode 0600 needs no fchmod. Commit it (or abort it)
+ * before the batch is freed. */
 int mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
     struct mx_err *err);
+/* From now on, the batch's writers use named files in tmp/ (as where
+ * O_TMPFILE is missing). */
+void mx_mdbatch_named(struct mx_mdbatch *b);
 /* Like mx_mdwriter_commit, but the rename waits for the next flush (done
  * here when the batch is full). Always frees w. */
 int mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,

@@ -242,20 +242,24 @@ main(void)
 	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t08x\n"), -1,
 	    "a garbled Umask line: unknown");
 	{
-		static const mode_t masks[] = { 022, 0277, 077 };
+		static const mode_t masks[] = { 022, 0277, 022, 0277 };
 		struct mx_mdbatch *b;
 		struct mx_mdwriter *w2;
 		char md[256], name[64];
 		size_t mi;
 
-		for (mi = 0; mi < 3; mi++) {
+		for (mi = 0; mi < 4; mi++) {
 			mode_t old = umask(masks[mi]);
+			int named = mi >= 2;
 
 			snprintf(md, sizeof md, "%s/Batch%zu", dir, mi);
 			mx_maildir_make(md, 0700, (uid_t)-1, (gid_t)-1, &err);
-			ok(mx_mdbatch_new(&b, md, &err) == 0 &&
-			    mx_mdbatch_writer(b, &w, &err) == 0,
-			    "umask %03o: a batch writer opened", (unsigned)masks[mi]);
+			ok(mx_mdbatch_new(&b, md, &err) == 0,
+			    "umask %03o, %s files: a batch", (unsigned)masks[mi],
+			    named ? "named" : "O_TMPFILE");
+			if (named)
+				mx_mdbatch_named(b);
+			ok(mx_mdbatch_writer(b, &w, &err) == 0, "a batch writer");
 			mx_mdwriter_write(w, "by fd\n", 6, &err);
 			snprintf(name, sizeof name, "4000.D%zu.h:2,S", mi);
 			ok(mx_mdwriter_commit_batch(w, b, "cur", name, 0600,
@@ -269,6 +273,11 @@ main(void)
 			mx_mdwriter_write(w2, "gone\n", 5, &err);
 			mx_mdwriter_abort(w2);
 			is_int(mx_mdbatch_pending(b), 2, "two messages wait");
+			if (named) {
+				snprintf(path, sizeof path,
+				    "test $(ls -A '%s/tmp' | wc -l) = 2", md);
+				ok(system(path) == 0, "named: they wait in tmp/");
+			}
 			ok(mx_mdbatch_flush(b, &err) == 0, "flushed");
 			is_int(mx_mdbatch_pending(b), 0, "none waits after the flush");
 			snprintf(path, sizeof path, "%s/cur/%s", md, name);
