@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -276,6 +277,41 @@ my_pid(void)
 	return p;
 }
 
+/* O_TMPFILE files stay open until they are linked: the process keeps
+ * at most half its descriptor limit for them (the rest for everything
+ * else, such as other threads' mboxes); past that, named files. */
+static long anon_open;
+
+static int
+anon_take(void)
+{
+	static long cap = -1;
+	long c = __atomic_load_n(&cap, __ATOMIC_RELAXED);
+	struct rlimit rl;
+
+	if (c == -1) {
+		c = 0;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			c = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1 << 20 ?
+			    1 << 19 : (long)rl.rlim_cur / 2 - 16;
+		if (c < 0)
+			c = 0;
+		__atomic_store_n(&cap, c, __ATOMIC_RELAXED);
+	}
+	if (__atomic_add_fetch(&anon_open, 1, __ATOMIC_RELAXED) > c) {
+		__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+anon_close(int fd)
+{
+	close(fd);
+	__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+}
+
 int
 mx_maildir_umask_parse(const char *status)
 {
@@ -414,7 +450,9 @@ mx_mdwriter_abort(struct mx_mdwriter *w)
 {
 	if (w == NULL)
 		return;
-	if (w->fd != -1)
+	if (w->anon && w->fd != -1)
+		anon_close(w->fd);
+	else if (w->fd != -1)
 		close(w->fd);
 	if (!w->anon)
 		unlinkat(w->atfd, w->atfd == AT_FDCWD ? w->tmp : w->name, 0);
@@ -499,15 +537,12 @@ struct mdb_ent {
 	uint64_t size;
 };
 
-/* O_TMPFILE files stay open until linked: at most this many at once. */
-#define MDB_MAX_OPEN 128
-
 struct mx_mdbatch {
 	int dirfd, tmpfd, newfd, curfd;
 	char dir[PATH_MAX];
 	mode_t cmode;		/* mode of a file created 0600 in tmp/, or 0 */
 	struct mdb_ent e[MX_MDBATCH_MAX];
-	size_t n, nanon;
+	size_t n;
 	uint64_t bytes;
 	uint64_t existed, existed_bytes;
 	int anon;		/* 1: O_TMPFILE works here, 0: no, -1: unknown */
@@ -588,19 +623,23 @@ mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
 	/* An O_TMPFILE file has no name in tmp/ to add and remove, and
 	 * none left behind by a crash; where the file system has none, a
 	 * named file in tmp/ (also when descriptors run short). */
-	if (b->anon != 0) {
+	if (b->anon != 0 && anon_take() == 0) {
 		w->fd = openat(b->tmpfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
 		    0600);
 		if (w->fd != -1) {
 			b->anon = 1;
 			w->anon = 1;
-		} else if (errno == EOPNOTSUPP || errno == EISDIR ||
-		    errno == EINVAL) {
-			b->anon = 0;
-		} else if (errno != EMFILE && errno != ENFILE) {
-			mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
-			free(w);
-			return -1;
+		} else {
+			__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+			if (errno == EOPNOTSUPP || errno == EISDIR ||
+			    errno == EINVAL) {
+				b->anon = 0;
+			} else if (errno != EMFILE && errno != ENFILE) {
+				mx_err_errno(err, errno, _("%s: cannot create"),
+				    w->tmp);
+				free(w);
+				return -1;
+			}
 		}
 	}
 	if (w->fd == -1)
@@ -623,7 +662,7 @@ mdb_drop(struct mdb_ent *e)
 	if (e->tmp != NULL)
 		unlinkat(e->tmpfd, e->tmp, 0);
 	else
-		close(e->fd);
+		anon_close(e->fd);
 	free(e->tmp);
 	free(e->dst);
 }
@@ -701,7 +740,6 @@ mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
 		mdb_drop(e);
 	}
 	b->n = 0;
-	b->nanon = 0;
 	b->bytes = 0;
 	return rc;
 }
@@ -771,7 +809,6 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 		e->dstfd = !mine ? AT_FDCWD : strcmp(sub, "new") == 0 ?
 		    b->newfd : b->curfd;
 		w->fd = -1;
-		b->nanon++;
 	} else if (mine) {
 		e->tmp = strdup(w->name);
 		e->dst = strdup(name);
@@ -784,10 +821,8 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 	}
 	e->size = w->size;
 	if ((e->tmp == NULL && e->fd == -1) || e->dst == NULL) {
-		if (e->fd != -1) {
-			close(e->fd);
-			b->nanon--;
-		}
+		if (e->fd != -1)
+			anon_close(e->fd);
 		free(e->tmp);
 		free(e->dst);
 		mx_mdwriter_abort(w);
@@ -796,8 +831,7 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 	b->n++;
 	b->bytes += w->size;
 	free(w);	/* the tmp/ file now belongs to the batch */
-	if (b->n == MX_MDBATCH_MAX || b->nanon == MDB_MAX_OPEN ||
-	    b->bytes >= (64u << 20))
+	if (b->n == MX_MDBATCH_MAX || b->bytes >= (64u << 20))
 		return mx_mdbatch_flush(b, err);
 	return 0;
 }

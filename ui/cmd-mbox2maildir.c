@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -293,6 +294,7 @@ mx_cmd_mbox2maildir(int argc, char **argv)
 	};
 	struct mx_mbox_conv_opts opts;
 	const char *into = NULL;
+	struct rlimit rl;
 	unsigned long u, g;
 	long jobs = 2;
 	int c, have_jobs = 0;
@@ -360,6 +362,13 @@ bad_owner:
 			m2m_usage(stderr);
 			return MX_EXIT_USAGE;
 		}
+	}
+	/* Files wait open until their batch is synced (see maildir.h):
+	 * room for them, within the hard limit. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+	    rl.rlim_cur < 65536) {
+		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (into != NULL) {
 		if (argc - optind < 1) {

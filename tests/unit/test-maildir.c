@@ -303,6 +303,26 @@ main(void)
 			ok(system(path) != 0, "tmp/ is empty");
 			umask(old);
 		}
+		/* one batch holding both kinds of file */
+		snprintf(md, sizeof md, "%s/Mixed", dir);
+		mx_maildir_make(md, 0700, (uid_t)-1, (gid_t)-1, &err);
+		mx_mdbatch_new(&b, md, &err);
+		mx_mdbatch_writer(b, &w, &err);
+		mx_mdwriter_write(w, "one\n", 4, &err);
+		mx_mdwriter_commit_batch(w, b, "cur", "5000.F.h:2,", 0600,
+		    (uid_t)-1, (gid_t)-1, -1, &err);
+		mx_mdbatch_named(b);
+		mx_mdbatch_writer(b, &w, &err);
+		mx_mdwriter_write(w, "two\n", 4, &err);
+		mx_mdwriter_commit_batch(w, b, "new", "5001.G.h", 0600,
+		    (uid_t)-1, (gid_t)-1, -1, &err);
+		ok(mx_mdbatch_flush(b, &err) == 0, "a mixed batch flushed");
+		snprintf(path, sizeof path, "%s/cur/5000.F.h:2,", md);
+		is_str(slurp(path), "one\n", "the first in place");
+		snprintf(path, sizeof path, "%s/new/5001.G.h", md);
+		is_str(slurp(path), "two\n", "the second in place");
+		mx_mdbatch_free(b);
+
 		snprintf(md, sizeof md, "%s/NoMaildir", dir);
 		mkdir(md, 0700);
 		ok(mx_mdbatch_new(&b, md, &err) == 0 &&
