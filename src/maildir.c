@@ -234,11 +234,15 @@ struct mx_mdwriter {
 	int atfd;		/* tmp/ of a batch, or AT_FDCWD: tmp is used */
 	int fd;
 	int anon;		/* O_TMPFILE: no name until it is linked */
+	int named;		/* a named file was made in tmp/ */
+	struct mx_mdbatch *batch;	/* makes the file once it is needed */
 	mode_t cmode;		/* the mode it was created with, 0: unknown */
 	uint64_t size;
 	size_t nbuf;
 	char buf[65536];	/* writes go out in large pieces */
 };
+
+static int mdb_create(struct mx_mdwriter *w, struct mx_err *err);
 
 static int
 md_flush(struct mx_mdwriter *w, struct mx_err *err)
@@ -247,6 +251,11 @@ md_flush(struct mx_mdwriter *w, struct mx_err *err)
 	size_t len = w->nbuf;
 	ssize_t n;
 
+	/* A batch writer makes its file only now: a message that turns
+	 * out to be there already (or to be skipped) and fits the buffer
+	 * never touches the disk. */
+	if (w->fd == -1 && w->batch != NULL && mdb_create(w, err) == -1)
+		return -1;
 	while (len > 0) {
 		n = write(w->fd, p, len);
 		if (n == -1) {
@@ -364,6 +373,8 @@ md_alloc(const char *dir, struct mx_err *err)
 	}
 	w->fd = -1;
 	w->anon = 0;
+	w->named = 0;
+	w->batch = NULL;
 	w->atfd = AT_FDCWD;
 	w->cmode = 0;
 	w->size = 0;
@@ -413,6 +424,7 @@ mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
 		free(w);
 		return -1;
 	}
+	w->named = 1;
 	*out = w;
 	return 0;
 }
@@ -454,7 +466,7 @@ mx_mdwriter_abort(struct mx_mdwriter *w)
 		anon_close(w->fd);
 	else if (w->fd != -1)
 		close(w->fd);
-	if (!w->anon)
+	if (w->named)
 		unlinkat(w->atfd, w->atfd == AT_FDCWD ? w->tmp : w->name, 0);
 	free(w);
 }
@@ -619,7 +631,19 @@ mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
 		free(w);
 		return -1;
 	}
-	w->fd = -1;
+	w->batch = b;
+	w->atfd = b->tmpfd;
+	w->cmode = b->cmode;
+	*out = w;
+	return 0;
+}
+
+/* Make a batch writer's file. */
+static int
+mdb_create(struct mx_mdwriter *w, struct mx_err *err)
+{
+	struct mx_mdbatch *b = w->batch;
+
 	/* An O_TMPFILE file has no name in tmp/ to add and remove, and
 	 * none left behind by a crash; where the file system has none, a
 	 * named file in tmp/ (also when descriptors run short). */
@@ -629,30 +653,20 @@ mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
 		if (w->fd != -1) {
 			b->anon = 1;
 			w->anon = 1;
-		} else {
-			__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
-			if (errno == EOPNOTSUPP || errno == EISDIR ||
-			    errno == EINVAL) {
-				b->anon = 0;
-			} else if (errno != EMFILE && errno != ENFILE) {
-				mx_err_errno(err, errno, _("%s: cannot create"),
-				    w->tmp);
-				free(w);
-				return -1;
-			}
+			return 0;
 		}
+		__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			b->anon = 0;
+		else if (errno != EMFILE && errno != ENFILE)
+			return mx_err_errno(err, errno, _("%s: cannot create"),
+			    w->tmp);
 	}
+	w->fd = openat(b->tmpfd, w->name, O_WRONLY | O_CREAT | O_EXCL |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (w->fd == -1)
-		w->fd = openat(b->tmpfd, w->name, O_WRONLY | O_CREAT | O_EXCL |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (w->fd == -1) {
-		mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
-		free(w);
-		return -1;
-	}
-	w->atfd = b->tmpfd;
-	w->cmode = b->cmode;
-	*out = w;
+		return mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
+	w->named = 1;
 	return 0;
 }
 

@@ -261,6 +261,13 @@ main(void)
 				mx_mdbatch_named(b);
 			ok(mx_mdbatch_writer(b, &w, &err) == 0, "a batch writer");
 			mx_mdwriter_write(w, "by fd\n", 6, &err);
+			if (named) {
+				snprintf(path, sizeof path,
+				    "test $(ls -A '%s/tmp' | wc -l) = 0", md);
+				ok(system(path) == 0, "no file made before it is "
+				    "needed (a message found there already costs "
+				    "no write)");
+			}
 			snprintf(name, sizeof name, "4000.D%zu.h:2,S", mi);
 			ok(mx_mdwriter_commit_batch(w, b, "cur", name, 0600,
 			    (uid_t)-1, (gid_t)-1, 1600000000, &err) == 0,
