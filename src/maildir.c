@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <dirent.h>
+#include <linux/fs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -210,6 +212,43 @@ mx_maildir_make(const char *root, mode_t mode, uid_t uid, gid_t gid,
 			    root);
 		if (make_dir(path, mode, uid, gid, err) == -1)
 			return -1;
+	}
+	return 0;
+}
+
+int
+mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid, gid_t gid,
+    int *made, struct mx_err *err)
+{
+	struct stat st;
+	int fd, flags;
+
+	*made = 0;
+	if (mkdir(dir, mode) == -1) {
+		if (errno != EEXIST)
+			return mx_err_errno(err, errno, _("%s: cannot create"), dir);
+		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+			return mx_err_set(err, MX_E_IO,
+			    _("%s: exists and is not a directory"), dir);
+		return 0;	/* someone's directory: left as it is */
+	}
+	*made = 1;
+	if (chmod(dir, mode) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot set its mode"), dir);
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && lchown(dir, uid, gid) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot set its owner"), dir);
+	/* The top of a hierarchy (chattr +T): ext4 then puts each Maildir
+	 * made in it into a block group of its own, as it does for home
+	 * directories, instead of crowding them all into this one's. A
+	 * file system without the flag simply says no. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd != -1) {
+		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+		    !(flags & FS_TOPDIR_FL)) {
+			flags |= FS_TOPDIR_FL;
+			(void)ioctl(fd, FS_IOC_SETFLAGS, &flags);
+		}
+		close(fd);
 	}
 	return 0;
 }
@@ -559,6 +598,7 @@ struct mx_mdbatch {
 	uint64_t existed, existed_bytes;
 	int anon;		/* 1: O_TMPFILE works here, 0: no, -1: unknown */
 	int procfd;		/* /proc/self/fd, to link without privilege */
+	dev_t dev;		/* the file system syncfs syncs */
 };
 
 static void
@@ -579,6 +619,7 @@ int
 mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 {
 	struct mx_mdbatch *b = calloc(1, sizeof *b);
+	struct stat st;
 	int um;
 
 	if (b == NULL)
@@ -590,11 +631,14 @@ mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
 	}
 	b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (b->dirfd == -1) {
+	if (b->dirfd == -1 || fstat(b->dirfd, &st) == -1) {
 		mx_err_errno(err, errno, _("%s: cannot open"), dir);
+		if (b->dirfd != -1)
+			close(b->dirfd);
 		free(b);
 		return -1;
 	}
+	b->dev = st.st_dev;
 	/* The subdirectories by descriptor, for mx_mdbatch_writer (a
 	 * Maildir without them still takes writers opened by path). */
 	b->tmpfd = openat(b->dirfd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
@@ -701,20 +745,14 @@ mdb_link_anon(struct mx_mdbatch *b, struct mdb_ent *e)
 	return linkat(b->procfd, fdname, e->dstfd, e->dst, AT_SYMLINK_FOLLOW);
 }
 
-int
-mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
+/* Link what waits into place, the sync done (rc 0) or failed (rc -1:
+ * everything is dropped). Returns rc, or -1 when a link failed. */
+static int
+mdb_link_all(struct mx_mdbatch *b, int rc, struct mx_err *err)
 {
 	struct mdb_ent *e;
 	size_t i;
-	int rc = 0;
 
-	if (b == NULL || b->n == 0)
-		return 0;
-	/* The data of every waiting file reaches the disk before any of
-	 * them gets a visible name: a crash never leaves an empty message
-	 * in new/ or cur/. */
-	if (syncfs(b->dirfd) == -1)
-		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
 	for (i = 0; i < b->n; i++) {
 		e = &b->e[i];
 		if (e->tmp == NULL) {
@@ -758,6 +796,57 @@ mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
 	return rc;
 }
 
+int
+mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
+{
+	int rc = 0;
+
+	if (b == NULL || b->n == 0)
+		return 0;
+	/* The data of every waiting file reaches the disk before any of
+	 * them gets a visible name: a crash never leaves an empty message
+	 * in new/ or cur/. */
+	if (syncfs(b->dirfd) == -1)
+		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
+	return mdb_link_all(b, rc, err);
+}
+
+int
+mx_mdbatch_flush_many(struct mx_mdbatch *const *bs, size_t n, int *rcs,
+    struct mx_err *errs)
+{
+	size_t i, k;
+	int rc = 0;
+
+	/* One sync per file system first (all data on disk), then the
+	 * links, batch by batch. */
+	for (i = 0; i < n; i++) {
+		rcs[i] = 0;
+		if (bs[i] == NULL || bs[i]->n == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			if (bs[k] != NULL && bs[k]->n > 0 &&
+			    bs[k]->dev == bs[i]->dev)
+				break;
+		if (k < i) {
+			rcs[i] = rcs[k];
+			if (rcs[i] == -1)
+				errs[i] = errs[k];
+		} else if (syncfs(bs[i]->dirfd) == -1) {
+			rcs[i] = mx_err_errno(&errs[i], errno,
+			    _("cannot sync the Maildir"));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (bs[i] == NULL || bs[i]->n == 0)
+			continue;
+		rcs[i] = mdb_link_all(bs[i], rcs[i], &errs[i]);
+		if (rcs[i] == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
 void
 mx_mdbatch_named(struct mx_mdbatch *b)
 {
@@ -772,8 +861,10 @@ mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs, uint64_t *bytes)
 }
 
 size_t
-mx_mdbatch_pending(const struct mx_mdbatch *b)
+mx_mdbatch_pending(const struct mx_mdbatch *b, uint64_t *bytes)
 {
+	if (bytes != NULL)
+		*bytes = b ? b->bytes : 0;
 	return b ? b->n : 0;
 }
 

@@ -54,6 +54,14 @@ int mx_maildir_walk(const char *root, mx_maildir_visit_fn fn, void *ctx,
 int mx_maildir_make(const char *root, mode_t mode, uid_t uid, gid_t gid,
     struct mx_err *err);
 
+/* Make dir (one level), meant to hold many Maildirs, with the given mode
+ * and owner; *made says whether it was made here. A directory already
+ * there is left as it is. One made here is marked as the top of a
+ * hierarchy (FS_TOPDIR_FL, chattr +T) where the file system has the
+ * flag: ext4 then spreads the Maildirs made in it over block groups. */
+int mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid,
+    gid_t gid, int *made, struct mx_err *err);
+
 /* A new unique name "SECS.MusecPpidQn.HOST" (qmail's modern form). */
 int mx_maildir_unique(char *buf, size_t len, int64_t secs, long usec,
     const char *host);
@@ -106,11 +114,17 @@ int mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 /* Sync, then link what waits. Messages found already there are counted in
  * the batch (see mx_mdbatch_existed). */
 int mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err);
+/* Flush n batches (NULL ones skipped) with one sync per file system
+ * among them, then link what waits in each. rcs[i] gets 0 or -1 (with
+ * errs[i]) for bs[i]. Returns -1 when any failed. */
+int mx_mdbatch_flush_many(struct mx_mdbatch *const *bs, size_t n, int *rcs,
+    struct mx_err *errs);
 /* Messages and bytes found already in place at flushes so far. */
 void mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs,
     uint64_t *bytes);
-/* Messages queued and not yet flushed. */
-size_t mx_mdbatch_pending(const struct mx_mdbatch *b);
+/* Messages (and their bytes, when bytes is not NULL) queued and not yet
+ * flushed. */
+size_t mx_mdbatch_pending(const struct mx_mdbatch *b, uint64_t *bytes);
 /* Drop what still waits (its tmp/ files are removed) and free. */
 void mx_mdbatch_free(struct mx_mdbatch *b);
 

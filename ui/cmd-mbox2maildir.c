@@ -24,6 +24,7 @@
 
 #include "commands.h"
 #include "i18n.h"
+#include "maildir.h"
 #include "mbox.h"
 
 static void
@@ -67,17 +68,22 @@ report_stats(const char *mbox, const struct mx_mbox_conv_opts *opts,
 	    st->damaged);
 }
 
-/* Convert one mbox; the exit status it deserves. With prefix set, an
- * error names the mbox (several run at once). */
+/* Convert one mbox; the exit status it deserves. With held NULL, all of
+ * it; else (--into: several run at once, errors name the mbox) what
+ * waits for a sync is left in *held, stats to be reported once it is
+ * flushed (status -1 then). */
 static int
 convert_one(const char *mbox, const char *maildir,
-    const struct mx_mbox_conv_opts *opts, int prefix)
+    const struct mx_mbox_conv_opts *opts, struct mx_mbox_conv_stats *stp,
+    struct mx_mdbatch **held)
 {
 	struct mx_mbox_conv_stats st;
 	struct mx_err err;
 	struct stat sb;
-	int fd, rc;
+	int fd, rc, prefix = held != NULL;
 
+	if (stp == NULL)
+		stp = &st;
 	fd = open(mbox, O_RDONLY | O_CLOEXEC);
 	if (fd != -1 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		close(fd);
@@ -90,8 +96,12 @@ convert_one(const char *mbox, const char *maildir,
 		return MX_EXIT_FAIL;
 	}
 	mx_err_clear(&err);
-	rc = mx_mbox_to_maildir(mx_mbox_read_fd, &fd, maildir, opts,
-	    report_damage, (void *)mbox, &st, &err);
+	if (held != NULL)
+		rc = mx_mbox_to_maildir_held(mx_mbox_read_fd, &fd, maildir, opts,
+		    report_damage, (void *)mbox, stp, held, &err);
+	else
+		rc = mx_mbox_to_maildir(mx_mbox_read_fd, &fd, maildir, opts,
+		    report_damage, (void *)mbox, stp, &err);
 	close(fd);
 	if (rc == -1) {
 		if (prefix) {
@@ -101,8 +111,10 @@ convert_one(const char *mbox, const char *maildir,
 		}
 		return mx_cmd_fail("mbox2maildir", err.msg);
 	}
-	report_stats(mbox, opts, &st);
-	return st.damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+	if (held != NULL)
+		return -1;
+	report_stats(mbox, opts, stp);
+	return stp->damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
 }
 
 /* --into ------------------------------------------------------------ */
@@ -112,7 +124,14 @@ struct into_job {
 	const char *base;	/* its last path component */
 	char *maildir;		/* DIR/BASE */
 	int status;
+	struct mx_mbox_conv_stats st;
+	struct mx_mdbatch *held;	/* converted, waiting for a sync */
 };
+
+/* A thread's converted mboxes wait for one sync together, up to: */
+#define HOLD_JOBS 32
+#define HOLD_MSGS 512
+#define HOLD_BYTES ((uint64_t)64 << 20)
 
 struct into {
 	struct into_job *jobs;
@@ -146,46 +165,95 @@ base_cmp(const void *a, const void *b)
 	return strcmp(x->base, y->base);
 }
 
+/* One sync for the held mboxes, their messages into place, their
+ * results reported. */
+static void
+settle(const struct into *in, struct into_job **held, size_t n)
+{
+	struct mx_mdbatch *bs[HOLD_JOBS] = { NULL };
+	struct mx_err *errs;
+	int rcs[HOLD_JOBS];
+	size_t i;
+
+	if (n == 0)
+		return;
+	errs = calloc(n, sizeof *errs);
+	for (i = 0; i < n; i++)
+		bs[i] = held[i]->held;
+	if (errs == NULL) {
+		for (i = 0; i < n; i++) {
+			mx_mdbatch_free(bs[i]);
+			held[i]->held = NULL;
+			fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"),
+			    held[i]->mbox, strerror(ENOMEM));
+			held[i]->status = MX_EXIT_FAIL;
+		}
+		return;
+	}
+	mx_mdbatch_flush_many(bs, n, rcs, errs);
+	for (i = 0; i < n; i++) {
+		struct into_job *j = held[i];
+
+		j->held = NULL;
+		if (rcs[i] == -1) {
+			mx_mdbatch_free(bs[i]);
+			fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), j->mbox,
+			    errs[i].msg);
+			j->status = MX_EXIT_FAIL;
+			continue;
+		}
+		mx_mbox_conv_settle(bs[i], &j->st);
+		report_stats(j->mbox, in->opts, &j->st);
+		j->status = j->st.damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+	}
+	free(errs);
+}
+
 static void *
 into_worker(void *arg)
 {
 	struct into *in = arg;
-	struct into_job *j;
-	size_t i;
+	struct into_job *j, *held[HOLD_JOBS];
+	uint64_t msgs = 0, bytes = 0, b;
+	size_t i, nheld = 0;
 
 	for (;;) {
 		i = __atomic_fetch_add(&in->next, 1, __ATOMIC_RELAXED);
 		if (i >= in->n)
 			break;
 		j = &in->jobs[i];
-		j->status = convert_one(j->mbox, j->maildir, in->opts, 1);
+		j->status = convert_one(j->mbox, j->maildir, in->opts, &j->st,
+		    &j->held);
+		if (j->status != -1)
+			continue;	/* failed, and said so */
+		held[nheld++] = j;
+		msgs += mx_mdbatch_pending(j->held, &b);
+		bytes += b;
+		if (nheld == HOLD_JOBS || msgs >= HOLD_MSGS || bytes >= HOLD_BYTES) {
+			settle(in, held, nheld);
+			nheld = 0;
+			msgs = bytes = 0;
+		}
 	}
+	settle(in, held, nheld);
 	return NULL;
 }
 
 static int
 make_into(const char *dir, const struct mx_mbox_conv_opts *opts)
 {
-	struct stat st;
+	struct mx_err err;
+	int made;
 
 	if (opts->dry_run)
 		return 0;
-	if (mkdir(dir, 0700) == 0) {
-		if ((opts->uid != (uid_t)-1 || opts->gid != (gid_t)-1) &&
-		    lchown(dir, opts->uid, opts->gid) == -1) {
-			fprintf(stderr, _("mxmove mbox2maildir: %s: cannot set "
-			    "its owner: %s\n"), dir, strerror(errno));
-			return -1;
-		}
-		return 0;
+	mx_err_clear(&err);
+	if (mx_maildir_make_parent(dir, 0700, opts->uid, opts->gid, &made,
+	    &err) == -1) {
+		fprintf(stderr, "mxmove mbox2maildir: %s\n", err.msg);
+		return -1;
 	}
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	if (errno == EEXIST)
-		errno = ENOTDIR;
-	fprintf(stderr, _("mxmove mbox2maildir: %s: cannot create: %s\n"), dir,
-	    strerror(errno));
-	return -1;
+	return 0;
 }
 
 static int
@@ -387,5 +455,5 @@ bad_owner:
 		m2m_usage(stderr);
 		return MX_EXIT_USAGE;
 	}
-	return convert_one(argv[optind], argv[optind + 1], &opts, 0);
+	return convert_one(argv[optind], argv[optind + 1], &opts, NULL, NULL);
 }

@@ -96,7 +96,7 @@ ok "$([ ! -e "$T/x" ] && [ ! -e "$T/y" ]; echo $?)" "bad usage writes nothing"
 touch "$T/afile"
 run_mx mbox2maildir --into "$T/afile" "$T/src/alpha"
 is "$rc" 1 "DIR is a file: status 1"
-like "$out" "afile: cannot create" "and says so"
+like "$out" "afile: exists and is not a directory" "and says so"
 
 # An mbox its reader may not read (as nobody, root only): the others
 # still convert.

@@ -2,9 +2,12 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,7 +76,7 @@ main(void)
 	struct stat st;
 	char dir[] = "/tmp/test-maildir.XXXXXX", path[512], key[256];
 	char flags[16];
-	uint64_t bytes, count, sz, em2, eb2;
+	uint64_t bytes, count, sz, em2, eb2, pb;
 	int existed, i, added;
 
 	/* names */
@@ -279,14 +282,15 @@ main(void)
 			ok(mx_mdbatch_writer(b, &w2, &err) == 0, "a third, aborted");
 			mx_mdwriter_write(w2, "gone\n", 5, &err);
 			mx_mdwriter_abort(w2);
-			is_int(mx_mdbatch_pending(b), 2, "two messages wait");
+			is_int(mx_mdbatch_pending(b, &pb), 2, "two messages wait");
+			is_int(pb, 10, "of 10 bytes");
 			if (named) {
 				snprintf(path, sizeof path,
 				    "test $(ls -A '%s/tmp' | wc -l) = 2", md);
 				ok(system(path) == 0, "named: they wait in tmp/");
 			}
 			ok(mx_mdbatch_flush(b, &err) == 0, "flushed");
-			is_int(mx_mdbatch_pending(b), 0, "none waits after the flush");
+			is_int(mx_mdbatch_pending(b, NULL), 0, "none waits after the flush");
 			snprintf(path, sizeof path, "%s/cur/%s", md, name);
 			ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600 &&
 			    st.st_mtime == 1600000000 && st.st_size == 6,
@@ -337,6 +341,49 @@ main(void)
 		    strstr(err.msg, "not a Maildir") != NULL,
 		    "no tmp/: the batch writer says so");
 		mx_mdbatch_free(b);
+	}
+
+	/* a directory for many Maildirs */
+	{
+		char top[256], probe[256];
+		int made, fd, fl = 0, can = 0;
+
+		snprintf(probe, sizeof probe, "%s/probe", dir);
+		mkdir(probe, 0700);
+		fd = open(probe, O_RDONLY | O_DIRECTORY);
+		if (fd != -1 && ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0) {
+			fl |= FS_TOPDIR_FL;
+			can = ioctl(fd, FS_IOC_SETFLAGS, &fl) == 0;
+		}
+		if (fd != -1)
+			close(fd);
+		snprintf(top, sizeof top, "%s/top", dir);
+		ok(mx_maildir_make_parent(top, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == 0 && made, "a parent directory made");
+		ok(stat(top, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (st.st_mode & 07777) == 0700, "mode 0700");
+		fl = 0;
+		fd = open(top, O_RDONLY | O_DIRECTORY);
+		if (can)
+			ok(fd != -1 && ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0 &&
+			    (fl & FS_TOPDIR_FL), "marked as the top of a hierarchy");
+		else
+			ok(1, "# SKIP the file system has no FS_TOPDIR_FL");
+		if (fd != -1)
+			close(fd);
+		ok(mx_maildir_make_parent(top, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == 0 && !made, "one already there: left as it is");
+		ok(mx_maildir_make_parent(probe, 0700, (uid_t)-1, (gid_t)-1,
+		    &made, &err) == 0 && !made, "also when not made here");
+		snprintf(path, sizeof path, "%s/afile", dir);
+		put(path, "x");
+		ok(mx_maildir_make_parent(path, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == -1 && strstr(err.msg, "not a directory") != NULL,
+		    "a file there: refused, said so");
+		snprintf(path, sizeof path, "%s/no/such", dir);
+		ok(mx_maildir_make_parent(path, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == -1 && strstr(err.msg, "cannot create") != NULL,
+		    "a missing parent: cannot create");
 	}
 
 	/* name set */
