@@ -69,6 +69,7 @@ tests_unit_test_mbox_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mbox_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-maildir tests/unit/test-mbox
 SH_TESTS += tests/store/mbox2maildir.sh
+SH_TESTS += tests/store/mbox2maildir-into.sh
 SH_TESTS += tests/transfer/dovecot-uidl.sh
 EXTRA_DIST += tests/lab/dovecot.sh
 SH_TESTS += tests/accounts/create-dovecot.sh
