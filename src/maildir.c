@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <dirent.h>
-#include <linux/fs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -11,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -221,7 +219,6 @@ mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid, gid_t gid,
     int *made, struct mx_err *err)
 {
 	struct stat st;
-	int fd, flags;
 
 	*made = 0;
 	if (mkdir(dir, mode) == -1) {
@@ -237,19 +234,6 @@ mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid, gid_t gid,
 		return mx_err_errno(err, errno, _("%s: cannot set its mode"), dir);
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && lchown(dir, uid, gid) == -1)
 		return mx_err_errno(err, errno, _("%s: cannot set its owner"), dir);
-	/* The top of a hierarchy (chattr +T): ext4 then puts each Maildir
-	 * made in it into a block group of its own, as it does for home
-	 * directories, instead of crowding them all into this one's. A
-	 * file system without the flag simply says no. */
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd != -1) {
-		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
-		    !(flags & FS_TOPDIR_FL)) {
-			flags |= FS_TOPDIR_FL;
-			(void)ioctl(fd, FS_IOC_SETFLAGS, &flags);
-		}
-		close(fd);
-	}
 	return 0;
 }
 

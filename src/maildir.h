@@ -56,9 +56,7 @@ int mx_maildir_make(const char *root, mode_t mode, uid_t uid, gid_t gid,
 
 /* Make dir (one level), meant to hold many Maildirs, with the given mode
  * and owner; *made says whether it was made here. A directory already
- * there is left as it is. One made here is marked as the top of a
- * hierarchy (FS_TOPDIR_FL, chattr +T) where the file system has the
- * flag: ext4 then spreads the Maildirs made in it over block groups. */
+ * there is left as it is. */
 int mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid,
     gid_t gid, int *made, struct mx_err *err);
 

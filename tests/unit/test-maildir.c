@@ -3,11 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -346,31 +344,15 @@ main(void)
 	/* a directory for many Maildirs */
 	{
 		char top[256], probe[256];
-		int made, fd, fl = 0, can = 0;
+		int made;
 
 		snprintf(probe, sizeof probe, "%s/probe", dir);
 		mkdir(probe, 0700);
-		fd = open(probe, O_RDONLY | O_DIRECTORY);
-		if (fd != -1 && ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0) {
-			fl |= FS_TOPDIR_FL;
-			can = ioctl(fd, FS_IOC_SETFLAGS, &fl) == 0;
-		}
-		if (fd != -1)
-			close(fd);
 		snprintf(top, sizeof top, "%s/top", dir);
 		ok(mx_maildir_make_parent(top, 0700, (uid_t)-1, (gid_t)-1, &made,
 		    &err) == 0 && made, "a parent directory made");
 		ok(stat(top, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    (st.st_mode & 07777) == 0700, "mode 0700");
-		fl = 0;
-		fd = open(top, O_RDONLY | O_DIRECTORY);
-		if (can)
-			ok(fd != -1 && ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0 &&
-			    (fl & FS_TOPDIR_FL), "marked as the top of a hierarchy");
-		else
-			ok(1, "# SKIP the file system has no FS_TOPDIR_FL");
-		if (fd != -1)
-			close(fd);
 		ok(mx_maildir_make_parent(top, 0700, (uid_t)-1, (gid_t)-1, &made,
 		    &err) == 0 && !made, "one already there: left as it is");
 		ok(mx_maildir_make_parent(probe, 0700, (uid_t)-1, (gid_t)-1,
