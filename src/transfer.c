@@ -30,6 +30,9 @@
 #define CHUNK_ARGS 60000	/* bytes of names per command line */
 #define REMOTE_CHUNK (32u << 20)	/* bytes per tar x before moving */
 #define REPORT_MAX 50		/* lines naming messages */
+#define TAR_BLOCK 32768		/* bytes per write of a tar stream to a
+				   host: one SSH packet each (libarchive's
+				   default, 10240, makes three times as many) */
 
 const char *
 mx_xfer_state_name(enum mx_xfer_state s)
@@ -262,6 +265,7 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 	k->tw = archive_write_new();
 	if (k->tw == NULL ||
 	    archive_write_set_format_pax_restricted(k->tw) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(k->tw, TAR_BLOCK) != ARCHIVE_OK ||
 	    archive_write_open(k->tw, k, NULL, tw_write, NULL) != ARCHIVE_OK) {
 		mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
 		    k->tw ? archive_error_string(k->tw) : "");
@@ -1900,6 +1904,7 @@ group_archive(struct group *g, struct mx_err *err)
 	g->tw = archive_write_new();
 	if (g->tw == NULL ||
 	    archive_write_set_format_pax_restricted(g->tw) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(g->tw, TAR_BLOCK) != ARCHIVE_OK ||
 	    archive_write_open(g->tw, g, NULL, group_write, NULL) != ARCHIVE_OK)
 		return mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
 		    g->tw ? archive_error_string(g->tw) : "");
