@@ -2069,6 +2069,9 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		struct mx_buf a = MX_BUF_INIT;
 
 		g.rel[i] = strdup(j->srcpath + 1);
+		if (g.rel[i] != NULL)	/* "a/b/" names the same as "a/b" */
+			for (k = strlen(g.rel[i]); k > 0 && g.rel[i][k - 1] == '/'; k--)
+				g.rel[i][k - 1] = '\0';
 		mx_buf_printf(&a, "%s/%s", j->sink.hdst, MX_STAGE);
 		g.stage[i] = mx_buf_steal(&a);
 		if (g.rel[i] == NULL || g.stage[i] == NULL) {
