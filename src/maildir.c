@@ -729,6 +729,23 @@ mdb_link_anon(struct mx_mdbatch *b, struct mdb_ent *e)
 	return linkat(b->procfd, fdname, e->dstfd, e->dst, AT_SYMLINK_FOLLOW);
 }
 
+/* After an attempt to put e in place (r its result, errno set when -1):
+ * a name already there counts as "already there", another error fails
+ * (the new rc). */
+static int
+mdb_placed(struct mx_mdbatch *b, const struct mdb_ent *e, int r,
+    struct mx_err *err)
+{
+	if (r == 0)
+		return 0;
+	if (errno == EEXIST) {
+		b->existed++;
+		b->existed_bytes += e->size;
+		return 0;
+	}
+	return mx_err_errno(err, errno, _("%s: cannot move into place"), e->dst);
+}
+
 /* Link what waits into place, the sync done (rc 0) or failed (rc -1:
  * everything is dropped). Returns rc, or -1 when a link failed. */
 static int
@@ -736,42 +753,25 @@ mdb_link_all(struct mx_mdbatch *b, int rc, struct mx_err *err)
 {
 	struct mdb_ent *e;
 	size_t i;
+	int r;
 
 	for (i = 0; i < b->n; i++) {
 		e = &b->e[i];
-		if (e->tmp == NULL) {
-			if (rc == 0 && mdb_link_anon(b, e) == -1) {
-				if (errno == EEXIST) {
-					b->existed++;
-					b->existed_bytes += e->size;
-				} else {
-					rc = mx_err_errno(err, errno,
-					    _("%s: cannot move into place"), e->dst);
-				}
+		if (rc == 0 && e->tmp == NULL) {
+			rc = mdb_placed(b, e, mdb_link_anon(b, e), err);
+		} else if (rc == 0) {
+			/* Into place without replacing: one rename where the
+			 * file system has RENAME_NOREPLACE, else link (and
+			 * mdb_drop unlinks). */
+			if (renameat2(e->tmpfd, e->tmp, e->dstfd, e->dst,
+			    RENAME_NOREPLACE) == 0) {
+				free(e->tmp);
+				free(e->dst);
+				continue;
 			}
-			mdb_drop(e);
-			continue;
-		}
-		/* Into place without replacing: one rename where the file
-		 * system has RENAME_NOREPLACE, else link and unlink. */
-		if (rc == 0 && renameat2(e->tmpfd, e->tmp, e->dstfd, e->dst,
-		    RENAME_NOREPLACE) == 0) {
-			free(e->tmp);
-			free(e->dst);
-			continue;
-		}
-		if (rc == 0 && errno != EEXIST &&
-		    linkat(e->tmpfd, e->tmp, e->dstfd, e->dst, 0) == -1) {
-			if (errno == EEXIST) {
-				b->existed++;
-				b->existed_bytes += e->size;
-			} else {
-				rc = mx_err_errno(err, errno,
-				    _("%s: cannot move into place"), e->dst);
-			}
-		} else if (rc == 0 && errno == EEXIST) {
-			b->existed++;
-			b->existed_bytes += e->size;
+			r = errno == EEXIST ? -1 : linkat(e->tmpfd, e->tmp,
+			    e->dstfd, e->dst, 0);
+			rc = mdb_placed(b, e, r, err);
 		}
 		mdb_drop(e);
 	}
