@@ -567,6 +567,7 @@ struct job {
 	int no_journal;			/* a name the journal cannot hold */
 	size_t nwant;			/* messages to copy, and their bytes */
 	uint64_t wbytes;
+	size_t wnames;			/* ... and the length of their names */
 	struct mx_xfer_user mu;		/* an mbox user: the spool instead */
 	struct mx_host *spoolhost;	/* this machine, for the spool */
 	char spool[PATH_MAX];
@@ -1536,6 +1537,7 @@ job_plan(struct job *j, struct mx_err *err)
 			return mx_err_errno(err, ENOMEM, "malloc");
 		j->nwant++;
 		j->wbytes += j->src.v[i].size;
+		j->wnames += strlen(j->src.v[i].path) + 1;
 	}
 	j->r->src_msgs = j->src.n;
 	j->r->src_bytes = j->src.bytes;
@@ -1848,11 +1850,22 @@ struct group {
 	struct out out;		/* into the new host's tar x */
 };
 
+/* The bytes a member adds to the group's tar c: its Maildir, or the
+ * files it misses (copy_group's choice). */
+static size_t
+group_args(const struct job *j)
+{
+	size_t n = strlen(j->srcpath) + 4;
+
+	return j->nwant * 2 >= j->src.n ? n : j->wnames + j->nwant * n;
+}
+
 /* Whether a planned job can copy in a group. */
 static int
 groupable(const struct job *j)
 {
 	return !j->is_mbox && j->nwant > 0 && j->wbytes <= GROUP_BYTES &&
+	    group_args(j) <= CHUNK_ARGS / 4 &&
 	    (j->o->stream_chunk == 0 || j->wbytes <= j->o->stream_chunk) &&
 	    (!mx_host_is_local(j->to) || j->o->stream_sink) &&
 	    j->srcpath[0] == '/' && j->sink.hdst[0] == '/';
@@ -2199,7 +2212,7 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 {
 	struct job *js, **m;
 	struct mx_err err, gerr;
-	size_t i, k, nm = 0;
+	size_t i, k, nm = 0, args = 0;
 	int failed = 0, rc;
 
 	js = calloc(n, sizeof *js);
@@ -2216,7 +2229,10 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 	for (i = 0; i < n; i++) {
 		rc = job_begin(&js[i], from, to, &users[i], o, &results[i], &pl[i],
 		    &err) == 0 && job_plan(&js[i], &err) == 0 ? 0 : -1;
-		if (rc == 0 && !js[i].finished && groupable(&js[i])) {
+		/* In the group: small, apart from the others' Maildirs, and
+		 * one tar c's command line for all. */
+		if (rc == 0 && !js[i].finished && groupable(&js[i]) &&
+		    args + group_args(&js[i]) <= CHUNK_ARGS) {
 			for (k = 0; k < nm; k++)
 				if (path_within(m[k]->srcpath, js[i].srcpath) ||
 				    path_within(js[i].srcpath, m[k]->srcpath) ||
@@ -2224,6 +2240,7 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 					break;
 			if (k == nm) {
 				m[nm++] = &js[i];
+				args += group_args(&js[i]);
 				continue;
 			}
 		}
