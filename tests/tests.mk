@@ -91,6 +91,7 @@ tests_host_hostctl_SOURCES = tests/host/hostctl.c
 tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_host_hostctl_LDADD = $(UNIT_LDADD)
 SH_TESTS += tests/host/ssh.sh
+SH_TESTS += tests/host/cipher.sh
 SH_TESTS += tests/host/check.sh
 EXTRA_DIST += tests/bench/ssh-stream.sh
 check_PROGRAMS += tests/unit/test-dns
