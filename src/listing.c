@@ -20,10 +20,8 @@ mx_listing_free(struct mx_listing *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].path);
-	}
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].key);	/* the path shares its block */
 	free(l->v);
 	mx_nameset_free(l->idx);
 	memset(l, 0, sizeof *l);
@@ -33,7 +31,7 @@ int
 mx_listing_init(struct mx_listing *l, struct mx_err *err)
 {
 	memset(l, 0, sizeof *l);
-	l->idx = mx_nameset_new();
+	l->idx = mx_nameset_new_ref();	/* keyed by the records' own keys */
 	if (l->idx == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	return 0;
@@ -78,7 +76,7 @@ mx_listing_add(struct mx_listing *l, const char *path, uint64_t size, int64_t mt
 	char key[PATH_MAX], folder[PATH_MAX];
 	const char *name;
 	struct mx_msgrec *r;
-	int a;
+	size_t kl, pl;
 
 	if (mx_listing_msg_path(path, key, sizeof key, folder, sizeof folder, &name) == -1)
 		return 0;
@@ -95,14 +93,19 @@ mx_listing_add(struct mx_listing *l, const char *path, uint64_t size, int64_t mt
 	}
 	r = &l->v[l->n];
 	memset(r, 0, sizeof *r);
-	r->key = strdup(key);
-	r->path = strdup(path);
+	/* One block for the key and the path; the index points at the key
+	 * (one allocation per message instead of three). */
+	kl = strlen(key) + 1;
+	pl = strlen(path) + 1;
+	r->key = malloc(kl + pl);
+	if (r->key == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	memcpy(r->key, key, kl);
+	r->path = memcpy(r->key + kl, path, pl);
 	r->size = size;
 	r->mtime = mtime;
-	a = mx_nameset_add(l->idx, key, (uint64_t)l->n);
-	if (r->key == NULL || r->path == NULL || a == -1) {
+	if (mx_nameset_add(l->idx, r->key, (uint64_t)l->n) == -1) {
 		free(r->key);
-		free(r->path);
 		return mx_err_errno(err, ENOMEM, "malloc");
 	}
 	l->n++;

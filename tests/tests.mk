@@ -118,6 +118,10 @@ check_PROGRAMS += tests/unit/test-journal
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-journal
+check_PROGRAMS += tests/unit/test-manifest
+tests_unit_test_manifest_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_manifest_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-manifest
 
 
 check_PROGRAMS += tests/unit/test-mta-qmail
