@@ -1,6 +1,7 @@
 /* listing.c - the messages of a Maildir on a host (see listing.h). */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -501,6 +502,33 @@ out:
 	return rc;
 }
 
+void
+mx_listing_digest_fn(struct mx_buf *cmd)
+{
+	mx_buf_puts(cmd, "S() { if command -v openssl >/dev/null 2>&1; then "
+	    "openssl dgst -sha256 -r \"$@\"; else sha256sum -- \"$@\"; fi; }; ");
+}
+
+const char *
+mx_listing_digest_line(const char *line, char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!isxdigit((unsigned char)line[i]))
+			return NULL;
+	/* sha256sum: "HEX  PATH" (text) or "HEX *PATH"; openssl -r: the
+	 * latter. A sha256sum line starting with a backslash (an escaped name) is
+	 * not one: its digest stays unknown. */
+	if (line[64] != ' ' || (line[65] != ' ' && line[65] != '*') ||
+	    line[66] == '\0')
+		return NULL;
+	for (i = 0; i < 64; i++)
+		hex[i] = (char)tolower((unsigned char)line[i]);
+	hex[64] = '\0';
+	return line + 66;
+}
+
 /* SHA-256 of files (relative to dir) on h, in chunks of command lines:
  * fills rec->digest for each of recs[0..n). */
 int
@@ -509,7 +537,8 @@ mx_listing_digest(struct mx_host *h, const char *dir, struct mx_msgrec **recs, s
 {
 	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT;
 	struct mx_nameset *idx = NULL;
-	char *hp = mx_host_path(h, dir), *line, *nl;
+	char *hp = mx_host_path(h, dir), *line, *nl, hex[65];
+	const char *name;
 	size_t i = 0, start;
 	uint64_t k;
 	int rc = -1;
@@ -521,9 +550,10 @@ mx_listing_digest(struct mx_host *h, const char *dir, struct mx_msgrec **recs, s
 		idx = mx_nameset_new();
 		if (idx == NULL)
 			goto nomem;
+		mx_listing_digest_fn(&cmd);
 		mx_buf_puts(&cmd, "cd ");
 		mx_shell_quote(&cmd, hp ? hp : dir);
-		mx_buf_puts(&cmd, " && sha256sum --");
+		mx_buf_puts(&cmd, " && S");
 		start = i;
 		while (i < n && (i == start || cmd.len < CHUNK_ARGS)) {
 			mx_buf_puts(&cmd, " ");
@@ -549,12 +579,9 @@ mx_listing_digest(struct mx_host *h, const char *dir, struct mx_msgrec **recs, s
 			nl = strchr(line, '\n');
 			if (nl != NULL)
 				*nl++ = '\0';
-			if (strlen(line) < 67 || line[64] != ' ')
-				continue;
-			if (mx_nameset_has(idx, line + 66, &k)) {
-				memcpy(recs[k]->digest, line, 64);
-				recs[k]->digest[64] = '\0';
-			}
+			if ((name = mx_listing_digest_line(line, hex)) != NULL &&
+			    mx_nameset_has(idx, name, &k))
+				memcpy(recs[k]->digest, hex, sizeof hex);
 		}
 	}
 	rc = 0;

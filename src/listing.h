@@ -2,8 +2,8 @@
  * the UIDL check and the ledger see them: one find(1) run over the host's
  * exec channel (new/, cur/ and Maildir++ folders; several Maildirs in one
  * run for the transfer's groups), with size, mtime and ctime to the
- * nanosecond, then SHA-256 digests on demand (sha256sum in chunks of
- * command lines).
+ * nanosecond, then SHA-256 digests on demand (openssl dgst or sha256sum
+ * in chunks of command lines).
  *
  * A message's key is FOLDER/UNIQUE (mx_maildir_key): the unique name
  * without ":2,FLAGS", so a message is the same message whether it sits in
@@ -67,6 +67,16 @@ int mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
  * nothing could be listed. */
 int mx_listing_read_many(struct mx_host *h, const char *const dirs[],
     size_t n, struct mx_listing *ls, struct mx_err *errs, struct mx_err *err);
+/* The SHA-256 command of a host's shell script: appends to cmd the
+ * definition of a shell function S that prints "HEX *PATH" (or "HEX
+ * PATH") for each file named: openssl dgst where the host has it (it
+ * uses the CPU's SHA instructions: ~8x coreutils' sha256sum), else
+ * sha256sum. Names must not start with '-' (message paths start with
+ * "new/", "cur/" or "."). */
+void mx_listing_digest_fn(struct mx_buf *cmd);
+/* One output line of S: the digest into hex (65 bytes), the path
+ * returned; NULL for a line that is not one. */
+const char *mx_listing_digest_line(const char *line, char *hex);
 /* Fill the digest of recs[0..n) (files relative to dir on h); a file gone
  * meanwhile keeps an empty digest. */
 int mx_listing_digest(struct mx_host *h, const char *dir,

@@ -1376,9 +1376,10 @@ after_setup(struct job *j, struct mx_err *err)
 	if (mx_listing_init(&j->after, err) == -1)
 		return -1;
 	mx_buf_reset(&j->post);
+	mx_listing_digest_fn(&j->post);
 	mx_buf_puts(&j->post, "cd ");
 	mx_shell_quote(&j->post, j->sink.hdst);
-	mx_buf_puts(&j->post, " && sha256sum --");
+	mx_buf_puts(&j->post, " && S");
 	for (i = 0; i < j->ncopied && j->post.len < CHUNK_ARGS; i++) {
 		mx_buf_puts(&j->post, " ");
 		mx_shell_quote(&j->post, j->src.v[j->copied[i]].path);
@@ -1393,12 +1394,12 @@ after_setup(struct job *j, struct mx_err *err)
 	return 0;
 }
 
-/* "HEX  PATH" lines of sha256sum into the after listing's records. */
+/* The digest lines read with the listing into its records. */
 static void
 after_digests(struct job *j)
 {
-	char *line, *nl, key[PATH_MAX], folder[PATH_MAX];
-	const char *name;
+	char *line, *nl, key[PATH_MAX], folder[PATH_MAX], hex[65];
+	const char *name, *path;
 	struct mx_msgrec *d;
 
 	if (j->post_out.data == NULL)
@@ -1408,15 +1409,13 @@ after_digests(struct job *j)
 		if (nl == NULL)
 			break;
 		*nl++ = '\0';
-		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ' ||
-		    mx_listing_msg_path(line + 66, key, sizeof key, folder,
+		if ((path = mx_listing_digest_line(line, hex)) == NULL ||
+		    mx_listing_msg_path(path, key, sizeof key, folder,
 		    sizeof folder, &name) == -1)
 			continue;
 		d = mx_listing_get(&j->after, key);
-		if (d != NULL && strcmp(d->path, line + 66) == 0) {
-			memcpy(d->digest, line, 64);
-			d->digest[64] = '\0';
-		}
+		if (d != NULL && strcmp(d->path, path) == 0)
+			memcpy(d->digest, hex, sizeof hex);
 	}
 }
 

@@ -49,6 +49,11 @@ check_PROGRAMS += tests/unit/test-host-local
 tests_unit_test_host_local_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_host_local_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-host-local
+
+check_PROGRAMS += tests/unit/test-listing
+tests_unit_test_listing_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listing_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-listing
 ## DNS (issue 4): the Knot lab, the dns/dns-update/probe verbs.
 EXTRA_DIST += tests/lab/knot.sh
 SH_TESTS += tests/dns/smoke.sh

@@ -78,8 +78,11 @@ printf 'Host new\n  HostName %s\n  User root\n  IdentityFile /root/.ssh/id_ed255
     "$LAB_NEW" >"$RO/root/.ssh/config"
 echo "# corpus: $(du -sm "$RO/home" | cut -f1) MiB in Maildirs ($(find "$RO/home" -type f | wc -l) messages), $(du -sm "$LAB/mbox" | cut -f1) MiB in 50 mboxes"
 
+# Each timed run starts with the dirty pages of the one before written out
+# (sync), so that no tool pays for another's writes.
 t() {	# t LABEL CMD...: wall seconds, or "fail" (the reason on stderr)
 	local s e
+	sync
 	s=$(date +%s.%N)
 	shift
 	if ! "$@" >"$LAB/t.out" 2>&1; then
@@ -96,6 +99,7 @@ mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"; the
 	local out MXN
 	MXN=$(( $(cat "$LAB/mxn") + 1 )); echo $MXN >"$LAB/mxn"
 	out=$LAB/mx-$MXN.out
+	sync
 	/usr/bin/time -f "%e %M" -o "$LAB/time" "$MXMOVE" "$@" >"$out" 2>&1 ||
 	    { echo "# mxmove $1 (run $MXN) failed ($(head -n 1 "$LAB/time")):" >&2
 	      grep -v ': verified: ' "$out" | tail -n 5 | sed 's/^/#   /' >&2; }
@@ -104,10 +108,12 @@ mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"; the
 MX=(transfer --from old --to new --map "$LAB/map" --jobs 2 --state "$LAB/state")
 
 read -r mx_full mx_rss <<<"$(mxt "${MX[@]}")"
-tar_full=$(t tar sh -c "ssh old 'tar cf - -C /home .' | ssh new 'mkdir -p /tarcopy && tar xf - -C /tarcopy'")
-rs_full=$(t rsync ssh old "rsync -a /home/ new:/rsynccopy/")
+# The copies of tar and rsync go under the new host's /home (inside the
+# lab, removed with it), beside the users'.
+tar_full=$(t tar sh -c "ssh old 'tar cf - -C /home .' | ssh new 'mkdir /home/.bench-tar && tar xf - -C /home/.bench-tar'")
+rs_full=$(t rsync ssh old "rsync -a /home/ new:/home/.bench-rsync/")
 read -r mx_noop mx_rss2 <<<"$(mxt "${MX[@]}")"
-rs_noop=$(t rsync ssh old "rsync -a /home/ new:/rsynccopy/")
+rs_noop=$(t rsync ssh old "rsync -a /home/ new:/home/.bench-rsync/")
 python3 - "$RO/home" <<'PY'
 import os, random, sys
 random.seed(2)
@@ -127,7 +133,7 @@ for u in sorted(os.listdir(sys.argv[1])):
         os.chown(p, st.st_uid, st.st_gid)
 PY
 read -r mx_one mx_rss3 <<<"$(mxt "${MX[@]}")"
-rs_one=$(t rsync ssh old "rsync -a /home/ new:/rsynccopy/")
+rs_one=$(t rsync ssh old "rsync -a /home/ new:/home/.bench-rsync/")
 
 # mbox conversion, on this machine.
 mkdir -p "$LAB/conv"

@@ -42,7 +42,7 @@ tree_put(const char *root, const char *rel, const char *text)
 }
 
 /* root/rel's whole text, malloc'd; NULL when it cannot be read. */
-static char * __attribute__((unused))
+static __attribute__((unused)) char *
 tree_slurp(const char *root, const char *rel)
 {
 	char p[1024], chunk[4096];
