@@ -141,26 +141,42 @@ list_fn(struct mx_buf *cmd)
 	    "elif [ -e \"$1\" ]; then return 3; else return 5; fi; }; ");
 }
 
-/* "SECONDS.FRACTION" (find's %T@) in nanoseconds. */
-static int64_t
-parse_ns(const char *p)
+/* An unsigned decimal at p into *v; the character after it. */
+static const char *
+parse_u64(const char *p, uint64_t *v)
 {
-	int64_t s = strtoll(p, NULL, 10), ns = 0;
-	const char *dot = strchr(p, '.');
-	int i;
+	uint64_t n = 0;
 
-	if (dot != NULL && dot < strchr(p, ' ')) {
-		for (i = 1; i <= 9; i++) {
-			ns *= 10;
-			if (dot[i] >= '0' && dot[i] <= '9')
-				ns += dot[i] - '0';
-			else
-				break;
+	while (*p >= '0' && *p <= '9')
+		n = n * 10 + (uint64_t)(*p++ - '0');
+	*v = n;
+	return p;
+}
+
+/* "SECONDS.FRACTION" (find's %T@) at p: *sec the seconds, *ns the time
+ * in nanoseconds (SECONDS * 10^9 + the first nine digits of FRACTION);
+ * the character after it. */
+static const char *
+parse_stamp(const char *p, int64_t *sec, int64_t *ns)
+{
+	uint64_t s;
+	int64_t f = 0;
+	int neg = *p == '-', i;
+
+	p = parse_u64(p + neg, &s);
+	*sec = neg ? -(int64_t)s : (int64_t)s;
+	if (*p == '.') {
+		p++;
+		for (i = 0; i < 9; i++) {
+			f *= 10;
+			if (*p >= '0' && *p <= '9')
+				f += *p++ - '0';
 		}
-		for (; i <= 9; i++)
-			ns *= 10;
+		while (*p >= '0' && *p <= '9')
+			p++;
 	}
-	return s * 1000000000 + ns;
+	*ns = *sec * 1000000000 + f;
+	return p;
 }
 
 /* One record "SIZE MTIME CTIME PATH" (times as find's %T@ and %C@) into
@@ -168,28 +184,35 @@ parse_ns(const char *p)
 static int
 add_record(struct mx_listing *l, const char *p, struct mx_err *err)
 {
-	const char *sp1, *sp2, *sp3;
+	const char *q;
+	uint64_t size;
+	int64_t mtime, mtime_ns, csec, ctime_ns;
 	size_t before = l->n;
 
-	sp1 = strchr(p, ' ');
-	sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-	sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
-	if (sp2 == NULL)
+	/* One pass over the record (it comes once per message). */
+	q = parse_u64(p, &size);
+	if (*q != ' ')
 		return 0;
-	if (strcmp(sp2 + 1, "@attachments") == 0) {
+	q = parse_stamp(q + 1, &mtime, &mtime_ns);
+	if (*q != ' ')
+		return 0;
+	q = parse_stamp(q + 1, &csec, &ctime_ns);
+	if (*q != ' ')
+		return 0;
+	q++;
+	if (q[0] == '@' && strcmp(q, "@attachments") == 0) {
 		l->has_attachments = 1;
 		return 0;
 	}
-	if (strcmp(sp2 + 1, "maildirsize") == 0) {
+	if (q[0] == 'm' && strcmp(q, "maildirsize") == 0) {
 		l->has_quota = 1;
 		return 0;
 	}
-	if (mx_listing_add(l, sp2 + 1, strtoull(p, NULL, 10),
-	    strtoll(sp1 + 1, NULL, 10), err) == -1)
+	if (mx_listing_add(l, q, size, mtime, err) == -1)
 		return -1;
 	if (l->n > before) {
-		l->v[before].mtime_ns = parse_ns(sp1 + 1);
-		l->v[before].ctime_ns = parse_ns(sp3 + 1);
+		l->v[before].mtime_ns = mtime_ns;
+		l->v[before].ctime_ns = ctime_ns;
 	}
 	return 0;
 }

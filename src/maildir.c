@@ -82,13 +82,18 @@ int
 mx_maildir_key(char *buf, size_t len, const char *folder, const char *name)
 {
 	struct mx_mdname mn;
-	int n;
+	size_t fl;
 
 	if (mx_maildir_parse_name(name, &mn) == -1)
 		return -1;
-	n = snprintf(buf, len, "%s/%.*s", folder, (int)mn.base_len, name);
-	if (n < 0 || (size_t)n >= len)
+	/* "FOLDER/BASE" (copied by hand: every listed message comes here) */
+	fl = strlen(folder);
+	if (fl + 1 + mn.base_len >= len)
 		return -1;
+	memcpy(buf, folder, fl);
+	buf[fl] = '/';
+	memcpy(buf + fl + 1, name, mn.base_len);
+	buf[fl + 1 + mn.base_len] = '\0';
 	return 0;
 }
 
