@@ -399,7 +399,7 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 	struct mx_listing *l = NULL;
 	char buf[XBUF], *p, *z, *sp1;
 	ssize_t got;
-	size_t used, k;
+	size_t used, k, last = 0;
 	unsigned long i;
 	int rc = -1;
 
@@ -425,9 +425,16 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 				else if (i < n && p[1] == 'E')
 					st[i] = (int)strtol(sp1, NULL, 10);
 			} else if (p[0] == '/') {
-				for (l = NULL, k = 0; k < n && l == NULL; k++)
-					if (strcmp(p, hps[k]) == 0)
-						l = &ls[k];
+				/* find goes one directory after the other: the
+				 * last one first. */
+				if (last < n && strcmp(p, hps[last]) == 0)
+					l = &ls[last];
+				else
+					for (l = NULL, k = 0; k < n && l == NULL; k++)
+						if (strcmp(p, hps[k]) == 0) {
+							l = &ls[k];
+							last = k;
+						}
 			} else if (l != NULL) {
 				if (add_record(l, p, err) == -1)
 					goto out;
@@ -492,8 +499,10 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 			    "elif [ -e \"$d\" ]; then printf '@E %zu 3\\0'; "
 			    "else printf '@E %zu 5\\0'; fi; ", i, i, i, i, i, i);
 		}
-		mx_buf_puts(&cmd, "[ $# -eq 0 ] || find -H \"$@\" -mindepth 2 "
-		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0' || exit 6");
+		/* find in the shell's place (one fork less per listing):
+		 * its failure is the script's status. */
+		mx_buf_puts(&cmd, "[ $# -eq 0 ] || exec find -H \"$@\" -mindepth 2 "
+		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0'");
 		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 			goto out;
 		if (read_many_records(s, hps, ls, st, n, err) == -1)
