@@ -142,10 +142,12 @@ struct sink {
 	char path[PATH_MAX];
 	char name[PATH_MAX];
 	int existed;
+	char prefix[32];	/* before a remote entry's path (a group's "I/") */
 	int stage_gone;		/* the last chunk removed the stage */
-	struct mx_buf *folders;	/* " new cur '.F/new' ...": quoted */
 	struct mx_buf *prep;	/* the preparation, run before the first
 				   tar x (same round trip), or empty */
+	struct mx_buf *markers;	/* folder markers for the first tar x to
+				   make ("F/maildirfolder\0"...), or empty */
 	/* the last move also lists the target into after and runs post
 	 * (digests), its output into post_out */
 	struct mx_listing *after;
@@ -195,6 +197,42 @@ tw_write(struct archive *a, void *ctx, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* The folder markers a remote target lacks, as empty files in the tar
+ * stream (owned by the user, 0600): linked into place with the
+ * messages, never over one there. */
+static int
+sink_markers(struct sink *k, struct mx_err *err)
+{
+	struct archive_entry *e;
+	char pp[PATH_MAX + 32];
+	const char *p;
+	int r;
+
+	if (k->markers == NULL || k->markers->data == NULL)
+		return 0;
+	for (p = k->markers->data; p < k->markers->data + k->markers->len;
+	    p += strlen(p) + 1) {
+		if ((e = archive_entry_new()) == NULL)
+			return mx_err_errno(err, ENOMEM, "archive_entry_new");
+		snprintf(pp, sizeof pp, "%s%s", k->prefix, p);
+		archive_entry_set_pathname(e, pp);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0600);
+		archive_entry_set_uid(e, k->uid);
+		archive_entry_set_gid(e, k->gid);
+		archive_entry_set_size(e, 0);
+		archive_entry_set_mtime(e, time(NULL), 0);
+		k->werr = err;
+		r = archive_write_header(k->tw, e);
+		archive_entry_free(e);
+		if (r < ARCHIVE_WARN)
+			return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+			    mx_host_name(k->to), p, archive_error_string(k->tw));
+	}
+	mx_buf_reset(k->markers);
+	return 0;
+}
+
 static int
 remote_chunk_open(struct sink *k, struct mx_err *err)
 {
@@ -230,7 +268,7 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 		return -1;
 	}
 	k->chunk = 0;
-	return 0;
+	return sink_markers(k, err);
 }
 
 /* After a failed write on the target: name a full filesystem as the
@@ -249,14 +287,35 @@ note_full(struct sink *k, struct mx_err *err)
 		    mx_host_name(k->to), k->dst, avail / 1024);
 }
 
+/* The shell script that puts what tar x wrote into the stage in place
+ * (final: then removes the stage; else empties it): one hard link per
+ * file (cp -l: a message appears whole, with its owner, mode and mtime),
+ * never over a name already there (-n: what the target had stays, and
+ * its file is left in the stage with one link). In a subshell: the
+ * caller goes on in its own directory. */
+static void
+move_script(struct mx_buf *cmd, const char *stage, int final)
+{
+	mx_buf_puts(cmd, "( cd ");
+	mx_shell_quote(cmd, stage);
+	mx_buf_puts(cmd, " && cp -Rln -- ./. ../");
+	if (final) {
+		mx_buf_puts(cmd, " && cd / && rm -rf ");
+		mx_shell_quote(cmd, stage);
+	} else {
+		mx_buf_puts(cmd, " && find . -type f -exec rm -f -- {} +");
+	}
+	mx_buf_puts(cmd, " )");
+}
+
 /* Close the current tar x and move what it wrote into place; the last
  * one also removes the stage. */
 static int
 remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 {
 	struct mx_buf eo = MX_BUF_INIT, cmd = MX_BUF_INIT;
-	int st = -1, r;
 	char stage[PATH_MAX];
+	int st = -1, r;
 
 	if (k->tw == NULL)
 		return 0;
@@ -279,25 +338,7 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 	}
 	mx_buf_free(&eo);
 	snprintf(stage, sizeof stage, "%s/%s", k->hdst, MX_STAGE);
-	/* One mv per directory (find splits long lists), never over a
-	 * file already there (-n); what mv left is what the target had. */
-	mx_buf_puts(&cmd, "cd ");
-	mx_shell_quote(&cmd, stage);
-	mx_buf_puts(&cmd, " && for d in");
-	mx_buf_append(&cmd, k->folders->data, k->folders->len);
-	/* (A list too long for one mv: find splits it.) */
-	mx_buf_puts(&cmd, "; do [ -d \"$d\" ] || continue; set -- \"$d\"/*; "
-	    "if [ -e \"$1\" ] || [ -L \"$1\" ]; then "
-	    "mv -n -t \"../$d\" -- \"$@\" 2>/dev/null || find \"$d\" -mindepth 1 "
-	    "-maxdepth 1 -type f -exec mv -n -t \"../$d\" -- {} + || exit 1; fi; "
-	    "for f in \"$d\"/.[!.]* \"$d\"/..?*; do if [ -f \"$f\" ]; then "
-	    "mv -n -t \"../$d\" -- \"$f\" || exit 1; fi; done; done");
-	if (final) {
-		mx_buf_puts(&cmd, " && cd / && rm -rf ");
-		mx_shell_quote(&cmd, stage);
-	} else {
-		mx_buf_puts(&cmd, " && find . -type f -exec rm -f -- {} +");
-	}
+	move_script(&cmd, stage, final);
 	if (final && k->after != NULL) {
 		/* The move, the target's listing after it and the digests of
 		 * what was copied: one round trip. */
@@ -329,7 +370,14 @@ sink_begin(struct sink *k, const char *path, const char *name, uint64_t size,
 	e = archive_entry_new();
 	if (e == NULL)
 		return mx_err_errno(err, ENOMEM, "archive_entry_new");
-	archive_entry_set_pathname(e, k->local ? name : path);
+	if (k->local) {
+		archive_entry_set_pathname(e, name);
+	} else {
+		char pp[PATH_MAX + 32];
+
+		snprintf(pp, sizeof pp, "%s%s", k->prefix, path);
+		archive_entry_set_pathname(e, pp);
+	}
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0600);
 	archive_entry_set_uid(e, k->uid);
@@ -479,8 +527,8 @@ struct job {
 	size_t *copied;			/* src indexes copied in this pass */
 	size_t ncopied, capcopied;
 	struct sink sink;
-	struct mx_buf folders;		/* the sink's folders */
 	struct mx_buf prep;		/* the sink's preparation script */
+	struct mx_buf markers;		/* the sink's folder markers */
 	struct mx_listing after;	/* the target after the copy */
 	struct mx_buf post, post_out;	/* digests read with that listing */
 	struct prog prog;
@@ -491,6 +539,14 @@ struct job {
 	int is_mbox;
 	int owner_known;
 	int resumed;			/* the journal's last line was "start" */
+	int finished;			/* a dry run or a verification: planned
+					   and done */
+	int no_journal;			/* a name the journal cannot hold */
+	size_t nwant;			/* messages to copy, and their bytes */
+	uint64_t wbytes;
+	struct mx_xfer_user mu;		/* an mbox user: the spool instead */
+	struct mx_host *spoolhost;	/* this machine, for the spool */
+	char spool[PATH_MAX];
 };
 
 static void
@@ -542,10 +598,10 @@ known_folder(struct job *j, const char *folder)
 /* Check an entry's path: 1 a message to copy, 0 to pass over quietly,
  * -1 refused (hostile or odd; reported). */
 static int
-check_entry(struct job *j, struct archive_entry *e, char *path, size_t plen,
-    const char **name, char *key, size_t klen)
+check_entry(struct job *j, struct archive_entry *e, const char *p, char *path,
+    size_t plen, const char **name, char *key, size_t klen)
 {
-	const char *p = archive_entry_pathname(e), *c;
+	const char *c;
 	char folder[PATH_MAX];
 	mode_t type = archive_entry_filetype(e);
 
@@ -671,7 +727,7 @@ copy_entry(struct job *j, struct archive *a, struct archive_entry *e,
  * last record (up to 10 KiB of zeros). Read that to the end, or tar dies
  * of SIGPIPE (status 141) and the channel is closed under it. */
 static int
-drain_padding(struct job *j, struct src *s, struct mx_err *err)
+drain_padding(struct mx_host *from, struct src *s, struct mx_err *err)
 {
 	size_t total = 0;
 	ssize_t n;
@@ -681,28 +737,58 @@ drain_padding(struct job *j, struct src *s, struct mx_err *err)
 		if (total > (1u << 20))
 			return mx_err_set(err, MX_E_REMOTE, _("%s: more than 1 MiB "
 			    "after the end of the tar stream"),
-			    mx_host_name(j->from));
+			    mx_host_name(from));
 	}
 	return n < 0 ? -1 : 0;
 }
 
-/* Read one tar stream from the source and copy what is wanted. */
+/* An entry of a user's stream (p: its path in the Maildir): copied
+ * when wanted, else passed over (its data skipped by the next header). */
 static int
-read_stream(struct job *j, const char *const argv[], struct mx_err *err)
+job_entry(struct job *j, struct archive *a, struct archive_entry *e,
+    const char *p, struct mx_err *err)
+{
+	char path[PATH_MAX], key[PATH_MAX];
+	const char *name;
+	int c;
+
+	if (p == NULL) {
+		j->r->refused++;
+		return 0;
+	}
+	c = check_entry(j, e, p, path, sizeof path, &name, key, sizeof key);
+	if (c == -1)
+		j->r->refused++;
+	if (c != 1)
+		return 0;
+	return copy_entry(j, a, e, path, name, key, err);
+}
+
+static int
+job_entry_fn(void *ctx, struct archive *a, struct archive_entry *e,
+    struct mx_err *err)
+{
+	return job_entry(ctx, a, e, archive_entry_pathname(e), err);
+}
+
+/* Read one tar stream from the source (argv run on from), each entry to
+ * fn. */
+static int
+read_stream(struct mx_host *from, const char *const argv[],
+    int (*fn)(void *, struct archive *, struct archive_entry *,
+    struct mx_err *), void *ctx, struct mx_err *err)
 {
 	struct src *s;
 	struct archive *a;
 	struct archive_entry *e;
 	struct mx_buf eo = MX_BUF_INIT;
-	char path[PATH_MAX], key[PATH_MAX];
-	const char *name;
-	int r, st = -1, rc = -1, c;
+	int r, st = -1, rc = -1;
 
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	s->err = err;
-	if (mx_host_exec_read(j->from, argv, &s->s, err) == -1) {
+	if (mx_host_exec_read(from, argv, &s->s, err) == -1) {
 		free(s);
 		return -1;
 	}
@@ -711,25 +797,19 @@ read_stream(struct job *j, const char *const argv[], struct mx_err *err)
 	archive_read_support_format_gnutar(a);
 	if (archive_read_open(a, s, NULL, src_read, NULL) != ARCHIVE_OK) {
 		mx_err_set(err, MX_E_REMOTE, _("%s: not a tar stream: %s"),
-		    mx_host_name(j->from), archive_error_string(a));
+		    mx_host_name(from), archive_error_string(a));
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
-	    r == ARCHIVE_WARN) {
-		c = check_entry(j, e, path, sizeof path, &name, key, sizeof key);
-		if (c == -1)
-			j->r->refused++;
-		if (c != 1)
-			continue;	/* data skipped by the next header */
-		if (copy_entry(j, a, e, path, name, key, err) == -1)
+	    r == ARCHIVE_WARN)
+		if (fn(ctx, a, e, err) == -1)
 			goto out;
-	}
 	if (r != ARCHIVE_EOF) {
 		mx_err_set(err, MX_E_REMOTE, _("%s: the tar stream broke off: %s"),
-		    mx_host_name(j->from), archive_error_string(a));
+		    mx_host_name(from), archive_error_string(a));
 		goto out;
 	}
-	if (drain_padding(j, s, err) == -1)
+	if (drain_padding(from, s, err) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -740,7 +820,7 @@ out:
 		/* GNU tar: 1 = some file changed or vanished while read
 		 * (a client on the old host); verification decides. */
 		mx_err_set(err, MX_E_REMOTE, _("%s: tar c failed (status %d): %s"),
-		    mx_host_name(j->from), st, eo.data ? eo.data : "");
+		    mx_host_name(from), st, eo.data ? eo.data : "");
 		rc = -1;
 	}
 	mx_buf_free(&eo);
@@ -761,7 +841,7 @@ copy_planned(struct job *j, size_t nwant, struct mx_err *err)
 		const char *full[] = { "tar", "cf", "-", "-C", j->srcpath, ".",
 		    NULL };
 
-		return read_stream(j, full, err);
+		return read_stream(j->from, full, job_entry_fn, j, err);
 	}
 	argv = calloc(j->src.n + 8, sizeof *argv);
 	if (argv == NULL)
@@ -784,7 +864,7 @@ copy_planned(struct job *j, size_t nwant, struct mx_err *err)
 		}
 		argv[n] = NULL;
 		if (n > k)
-			rc = read_stream(j, argv, err);
+			rc = read_stream(j->from, argv, job_entry_fn, j, err);
 	}
 	free(argv);
 	return rc;
@@ -806,10 +886,10 @@ mk_dir(struct mx_buf *sc, const char *base, const char *folder,
 }
 
 static int
-prepare_target(struct job *j, struct mx_err *err)
+prepare_target(struct job *j, int stage_later, struct mx_err *err)
 {
 	static const char *const subs[] = { "", "/tmp", "/new", "/cur" };
-	struct mx_buf sc = MX_BUF_INIT, mf = MX_BUF_INIT;
+	struct mx_buf sc = MX_BUF_INIT, mf = MX_BUF_INIT, mf2 = MX_BUF_INIT;
 	struct mx_nameset *seen;
 	char folder[PATH_MAX], key[PATH_MAX], own[64];
 	const char *name;
@@ -821,11 +901,16 @@ prepare_target(struct job *j, struct mx_err *err)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	snprintf(own, sizeof own, "%lu:%lu", (unsigned long)j->sink.uid,
 	    (unsigned long)j->sink.gid);
-	mx_buf_reset(&j->folders);
-	mx_buf_puts(&j->folders, " new cur");
 	/* A symbolic link where a directory belongs is refused: the
-	 * renames below must not leave the Maildir. Parents come before
-	 * their children, so one mkdir -p and one chown do. */
+	 * links into place must not leave the Maildir. Parents come before
+	 * their children, so one install -d makes the directories missing
+	 * with their owner and mode (a remote target's folder markers come
+	 * with the messages, sink_markers; a local one's are made here). The
+	 * stage (mkdir without -p: never one that
+	 * appeared meanwhile; a group makes its members' in one mkdir) stays
+	 * owned by whoever runs the copy (root): the user cannot plant links
+	 * in it while it is written; one left by an interrupted pass goes
+	 * first. */
 	mx_buf_puts(&sc, "set -e; umask 077; set --; for d in");
 	for (d = 0; d < 4; d++)
 		mk_dir(&sc, j->sink.hdst, "", subs[d]);
@@ -837,40 +922,32 @@ prepare_target(struct job *j, struct mx_err *err)
 			continue;
 		for (d = 0; d < 4; d++)
 			mk_dir(&sc, j->sink.hdst, folder, subs[d]);
-		for (d = 2; d < 4; d++) {
-			struct mx_buf f = MX_BUF_INIT;
-
-			mx_buf_printf(&f, "%s%s", folder, subs[d]);
-			mx_buf_puts(&j->folders, " ");
-			mx_shell_quote(&j->folders, f.data);
-			mx_buf_free(&f);
+		if (j->sink.local || j->sink.markers == NULL) {
+			mk_dir(&mf, j->sink.hdst, folder, "/maildirfolder");
+		} else {
+			mx_buf_printf(j->sink.markers, "%s/maildirfolder", folder);
+			mx_buf_append(j->sink.markers, "", 1);
 		}
-		mk_dir(&mf, j->sink.hdst, folder, "/maildirfolder");
 	}
-	mx_buf_printf(&sc, "; do if [ -L \"$d\" ]; then echo \"$d is a "
+	mx_buf_puts(&sc, "; do if [ -L \"$d\" ]; then echo \"$d is a "
 	    "symbolic link: refused\" >&2; exit 1; fi; [ -d \"$d\" ] || set -- "
-	    "\"$@\" \"$d\"; done; if [ $# -gt 0 ]; then mkdir -p -m 700 \"$@\"; "
-	    "chown %s \"$@\"; fi; ", own);
+	    "\"$@\" \"$d\"; done; S=");
+	mx_buf_reset(&mf2);
+	mx_buf_printf(&mf2, "%s/%s", j->sink.hdst, MX_STAGE);
+	mx_shell_quote(&sc, mf2.data ? mf2.data : "");
+	mx_buf_printf(&sc, "; if [ -e \"$S\" ] || [ -L \"$S\" ]; then rm -rf "
+	    "\"$S\"; fi; if [ $# -gt 0 ]; then install -d -m 700 -o %lu -g %lu "
+	    "\"$@\"; fi; %s", (unsigned long)j->sink.uid,
+	    (unsigned long)j->sink.gid, stage_later ? "" : "mkdir -m 700 \"$S\"; ");
 	if (mf.len > 0) {
-		/* The folder markers, created empty where missing. */
 		mx_buf_puts(&sc, "set --; for f in");
 		mx_buf_append(&sc, mf.data, mf.len);
 		mx_buf_printf(&sc, "; do [ -e \"$f\" ] || { : > \"$f\"; set -- "
 		    "\"$@\" \"$f\"; }; done; if [ $# -gt 0 ]; then chown %s "
-		    "\"$@\"; fi; ", own);
+		    "\"$@\"; fi", own);
+	} else {
+		mx_buf_puts(&sc, ":");
 	}
-	/* The stage stays owned by whoever runs the copy (root): the user
-	 * cannot plant links in it while it is written. */
-	mx_buf_reset(&mf);
-	mx_buf_printf(&mf, "%s/%s", j->sink.hdst, MX_STAGE);
-	mx_buf_puts(&sc, "if [ -e ");
-	mx_shell_quote(&sc, mf.data);
-	mx_buf_puts(&sc, " ] || [ -L ");
-	mx_shell_quote(&sc, mf.data);
-	mx_buf_puts(&sc, " ]; then rm -rf ");
-	mx_shell_quote(&sc, mf.data);
-	mx_buf_puts(&sc, "; fi; mkdir -m 700 ");
-	mx_shell_quote(&sc, mf.data);
 	if (j->sink.local || j->sink.prep == NULL) {
 		rc = run_script(j->to, sc.data, NULL, err);
 	} else {
@@ -883,6 +960,7 @@ prepare_target(struct job *j, struct mx_err *err)
 	}
 	mx_buf_free(&sc);
 	mx_buf_free(&mf);
+	mx_buf_free(&mf2);
 	mx_nameset_free(seen);
 	return rc;
 }
@@ -1419,11 +1497,12 @@ after_digests(struct job *j)
 	}
 }
 
+/* What a pass must copy for this user (j->want, j->nwant, j->wbytes).
+ * A dry run or a verification ends here (j->finished). */
 static int
-run_job(struct job *j, struct mx_err *err)
+job_plan(struct job *j, struct mx_err *err)
 {
-	size_t i, nwant = 0;
-	uint64_t wbytes = 0;
+	size_t i;
 
 	prog_state(&j->prog, MX_XS_LISTING);
 	j->want = mx_nameset_new();
@@ -1448,62 +1527,83 @@ run_job(struct job *j, struct mx_err *err)
 		}
 		if (mx_nameset_add(j->want, j->src.v[i].key, 0) == -1)
 			return mx_err_errno(err, ENOMEM, "malloc");
-		nwant++;
-		wbytes += j->src.v[i].size;
+		j->nwant++;
+		j->wbytes += j->src.v[i].size;
 	}
 	j->r->src_msgs = j->src.n;
 	j->r->src_bytes = j->src.bytes;
-	j->prog.p.msgs_total = nwant;
-	j->prog.p.bytes_total = wbytes;
+	j->prog.p.msgs_total = j->nwant;
+	j->prog.p.bytes_total = j->wbytes;
 	if (j->o->verify_only) {
 		prog_state(&j->prog, MX_XS_VERIFYING);
 		j->r->skipped = 0;
+		j->finished = 1;
 		return verify(j, 1, 0, err);
 	}
 	if (j->o->dry_run) {
-		j->r->copied_msgs = nwant;
-		j->r->copied_bytes = wbytes;
+		j->r->copied_msgs = j->nwant;
+		j->r->copied_bytes = j->wbytes;
 		j->r->verified = 0;
-		return 0;
+		j->finished = 1;
 	}
-	if (nwant > 0) {
-		/* "start" only when the target is about to change: a pass
-		 * with nothing to copy writes its "done" line alone. */
-		journal_add(j->o, j->u->name, "start", "");
-		if (resolve_owner(j, err) == -1)
-			return -1;
-		prog_state(&j->prog, MX_XS_COPYING);
-		j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
-		if (prepare_target(j, err) == -1)
-			return -1;
-		j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
-		    REMOTE_CHUNK;
-		if (j->sink.local && local_sink_open(&j->sink, err) == -1)
-			return -1;
-		if (copy_planned(j, nwant, err) == -1)
-			return -1;
-		if (!j->sink.local && after_setup(j, err) == -1)
-			return -1;
-		if (sink_finish(&j->sink, err) == -1)
-			return -1;
-		if (!j->sink.stage_gone && remove_stage(j, err) == -1)
-			return -1;
-	} else if (j->resumed && remove_stage(j, err) == -1) {
+	return 0;
+}
+
+/* Before the target changes: the journal's "start", the owner, the
+ * target's preparation. (A pass with nothing to copy writes its "done"
+ * line alone.) */
+static int
+job_start_copy(struct job *j, int stage_later, struct mx_err *err)
+{
+	journal_add(j->o, j->u->name, "start", "");
+	if (resolve_owner(j, err) == -1)
+		return -1;
+	prog_state(&j->prog, MX_XS_COPYING);
+	j->sink.local = mx_host_is_local(j->to) && !j->o->stream_sink;
+	return prepare_target(j, stage_later, err);
+}
+
+/* Copy what job_plan found missing, in this user's own streams. */
+static int
+job_copy(struct job *j, struct mx_err *err)
+{
+	if (j->nwant == 0) {
 		/* Killed after its last message was moved in: nothing is
 		 * left to copy, but its stage is. */
-		return -1;
+		if (j->resumed && remove_stage(j, err) == -1)
+			return -1;
+		return 0;
 	}
+	if (job_start_copy(j, 0, err) == -1)
+		return -1;
+	j->sink.chunk_max = j->o->stream_chunk ? j->o->stream_chunk :
+	    REMOTE_CHUNK;
+	if (j->sink.local && local_sink_open(&j->sink, err) == -1)
+		return -1;
+	if (copy_planned(j, j->nwant, err) == -1)
+		return -1;
+	if (!j->sink.local && after_setup(j, err) == -1)
+		return -1;
+	if (sink_finish(&j->sink, err) == -1)
+		return -1;
+	if (!j->sink.stage_gone && remove_stage(j, err) == -1)
+		return -1;
+	return 0;
+}
+
+/* After the copy: @attachments, the verification, maildirsize. */
+static int
+job_end(struct job *j, struct mx_err *err)
+{
 	if (!j->is_mbox && copy_attachments(j, err) == -1)
 		return -1;
 	prog_state(&j->prog, MX_XS_VERIFYING);
 	/* Nothing copied: the listings just taken are the comparison. */
-	if (verify(j, 0, nwant > 0, err) == -1)
+	if (verify(j, 0, j->nwant > 0, err) == -1)
 		return -1;
-	if (nwant == 0)
+	if (j->nwant == 0)
 		return 0;
-	if (fix_quota(j, err) == -1)
-		return -1;
-	return 0;
+	return fix_quota(j, err);
 }
 
 /* Whether name may be a file name under STATE and a journal field. */
@@ -1531,8 +1631,8 @@ job_free(struct job *j)
 	mx_nameset_free(j->known);
 	EVP_MD_CTX_free(j->md);
 	free(j->copied);
-	mx_buf_free(&j->folders);
 	mx_buf_free(&j->prep);
+	mx_buf_free(&j->markers);
 	mx_buf_free(&j->post);
 	mx_buf_free(&j->post_out);
 	if (j->after.idx != NULL)
@@ -1542,42 +1642,38 @@ job_free(struct job *j)
 	free(j->sink.hdst);
 }
 
+/* A user's job up to its plan's start: the journal's word on the last
+ * pass, the source listed (taken from pre when the group's listing has
+ * it), an mbox converted into a spool Maildir on this machine. */
 static int
-transfer_user(struct mx_host *from, struct mx_host *to,
+job_begin(struct job *j, struct mx_host *from, struct mx_host *to,
     const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
     struct mx_xfer_result *r, struct prelist *pre, struct mx_err *err)
 {
-	struct mx_xfer_user mu;
-	struct mx_host *spoolhost = NULL;
-	struct job j;
-	char spool[PATH_MAX] = "", detail[256];
-	int rc = -1;
-
 	memset(r, 0, sizeof *r);
 	mx_err_clear(err);
+	memset(j, 0, sizeof *j);
+	j->from = from;
+	j->to = to;
+	j->u = u;
+	j->o = o;
+	j->r = r;
+	j->sink.to = to;
+	j->sink.prep = &j->prep;
+	j->sink.markers = &j->markers;
+	j->sink.stagefd = j->sink.dstfd = j->sink.oldcwd = -1;
+	j->prog.o = o;
+	j->prog.p.user = u->name;
+	clock_gettime(CLOCK_MONOTONIC, &j->prog.t0);
+	j->prog.last = j->prog.t0;
 	if (!state_name_ok(u->name)) {
 		/* The name becomes a file name (manifest, spool) and a
 		 * journal field. */
-		mx_err_set(err, MX_E_USAGE, _("'%s' cannot name a user's state "
-		    "(no '/', no leading '.', no control characters)"), u->name);
-		r->state = MX_XS_FAILED;
-		r->err = *err;
-		return -1;
+		j->no_journal = 1;
+		return mx_err_set(err, MX_E_USAGE, _("'%s' cannot name a user's "
+		    "state (no '/', no leading '.', no control characters)"),
+		    u->name);
 	}
-	memset(&j, 0, sizeof j);
-	j.from = from;
-	j.to = to;
-	j.u = u;
-	j.o = o;
-	j.r = r;
-	j.sink.to = to;
-	j.sink.folders = &j.folders;
-	j.sink.prep = &j.prep;
-	j.sink.stagefd = j.sink.dstfd = j.sink.oldcwd = -1;
-	j.prog.o = o;
-	j.prog.p.user = u->name;
-	clock_gettime(CLOCK_MONOTONIC, &j.prog.t0);
-	j.prog.last = j.prog.t0;
 	if (o->journal != NULL) {
 		char ev[32];
 
@@ -1585,115 +1681,139 @@ transfer_user(struct mx_host *from, struct mx_host *to,
 		 * when mx_transfer_all opened it. */
 		mx_journal_get(o->journal, u->name, ev, sizeof ev, NULL, 0);
 		if (strcmp(ev, "start") == 0) {
-			report(&j, _("resuming after an interrupted pass: the stage "
+			report(j, _("resuming after an interrupted pass: the stage "
 			    "is cleared and what is missing copied"));
-			j.resumed = 1;
+			j->resumed = 1;
 		}
 	}
-	j.srcpath = mx_host_path(from, u->src);
-	j.sink.dst = strdup(u->dst);
-	j.sink.hdst = mx_host_path(to, u->dst);
-	if (j.srcpath == NULL || j.sink.dst == NULL || j.sink.hdst == NULL) {
-		mx_err_errno(err, ENOMEM, "malloc");
-		goto out;
-	}
-	j.pre = pre;
+	j->srcpath = mx_host_path(from, u->src);
+	j->sink.dst = strdup(u->dst);
+	j->sink.hdst = mx_host_path(to, u->dst);
+	if (j->srcpath == NULL || j->sink.dst == NULL || j->sink.hdst == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	j->pre = pre;
 	/* A group's listing that failed for this user (a find error in
 	 * one Maildir fails the group's): listed again alone. */
 	if (pre != NULL && pre->serr.msg[0] == '\0') {
-		j.src = pre->src;
+		j->src = pre->src;
 		memset(&pre->src, 0, sizeof pre->src);
-	} else if (mx_listing_init(&j.src, err) == -1 ||
-	    mx_listing_read(from, u->src, &j.src, err) == -1) {
-		goto out;
+	} else if (mx_listing_init(&j->src, err) == -1 ||
+	    mx_listing_read(from, u->src, &j->src, err) == -1) {
+		return -1;
 	}
-	if (j.src.missing) {
-		mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
+	if (j->src.missing)
+		return mx_err_set(err, MX_E_NOTFOUND, _("%s: %s does not exist"),
 		    mx_host_name(from), u->src);
-		goto out;
-	}
-	if (j.src.is_file) {
-		/* An mbox: convert it on this machine, then move the result. */
-		prog_state(&j.prog, MX_XS_CONVERTING);
-		if (o->state_dir != NULL)
-			snprintf(spool, sizeof spool, "%s/spool/%s", o->state_dir,
-			    u->name);
-		else
-			snprintf(spool, sizeof spool, "/tmp/mxmove-spool.%ld.%s",
-			    (long)getpid(), u->name);
-		{
-			struct mx_buf rm = MX_BUF_INIT;
+	if (j->src.is_file) {
+		struct mx_buf rm = MX_BUF_INIT;
+		int rc;
 
-			mx_buf_puts(&rm, "rm -rf ");
-			mx_shell_quote(&rm, spool);
-			mx_buf_puts(&rm, " && mkdir -p ");
-			mx_shell_quote(&rm, spool);
-			if (mx_host_open(&spoolhost, "local:", NULL, NULL, err) == -1 ||
-			    run_script(spoolhost, rm.data, NULL, err) == -1) {
-				mx_buf_free(&rm);
-				goto out;
-			}
-			mx_buf_free(&rm);
-		}
-		strncat(spool, "/Maildir", sizeof spool - strlen(spool) - 1);
-		if (convert_mbox(&j, spool, err) == -1)
-			goto out;
-		j.is_mbox = 1;
-		mu = *u;
-		mu.src = spool;
-		j.u = &mu;
-		j.from = spoolhost;
-		mx_listing_free(&j.src);
-		if (mx_listing_init(&j.src, err) == -1 ||
-		    mx_listing_read(j.from, spool, &j.src, err) == -1)
-			goto out;
-		free(j.srcpath);
-		j.srcpath = strdup(spool);
-		if (j.srcpath == NULL) {
-			mx_err_errno(err, ENOMEM, "malloc");
-			goto out;
-		}
+		/* An mbox: convert it on this machine, then move the result. */
+		prog_state(&j->prog, MX_XS_CONVERTING);
+		if (o->state_dir != NULL)
+			snprintf(j->spool, sizeof j->spool, "%s/spool/%s",
+			    o->state_dir, u->name);
+		else
+			snprintf(j->spool, sizeof j->spool,
+			    "/tmp/mxmove-spool.%ld.%s", (long)getpid(), u->name);
+		mx_buf_puts(&rm, "rm -rf ");
+		mx_shell_quote(&rm, j->spool);
+		mx_buf_puts(&rm, " && mkdir -p ");
+		mx_shell_quote(&rm, j->spool);
+		rc = mx_host_open(&j->spoolhost, "local:", NULL, NULL, err) == -1 ||
+		    run_script(j->spoolhost, rm.data, NULL, err) == -1 ? -1 : 0;
+		mx_buf_free(&rm);
+		if (rc == -1)
+			return -1;
+		strncat(j->spool, "/Maildir", sizeof j->spool - strlen(j->spool) - 1);
+		if (convert_mbox(j, j->spool, err) == -1)
+			return -1;
+		j->is_mbox = 1;
+		j->mu = *u;
+		j->mu.src = j->spool;
+		j->u = &j->mu;
+		j->from = j->spoolhost;
+		mx_listing_free(&j->src);
+		if (mx_listing_init(&j->src, err) == -1 ||
+		    mx_listing_read(j->from, j->spool, &j->src, err) == -1)
+			return -1;
+		free(j->srcpath);
+		j->srcpath = strdup(j->spool);
+		if (j->srcpath == NULL)
+			return mx_err_errno(err, ENOMEM, "malloc");
 	}
-	if (run_job(&j, err) == -1)
-		goto out;
-	if (!o->dry_run && !r->verified) {
-		mx_err_set(err, MX_E_GENERIC, P_("%s: %" PRIu64 " message does not "
-		    "match on the target", "%s: %" PRIu64 " messages do not match "
-		    "on the target", r->mismatched), u->name, r->mismatched);
-		goto out;
-	}
-	rc = 0;
-out:
-	sink_free(&j.sink);
-	if (spoolhost != NULL && spool[0] != '\0') {
+	return 0;
+}
+
+/* Let go of what a job holds: its sink, its spool. */
+static void
+job_release(struct job *j)
+{
+	sink_free(&j->sink);
+	if (j->spoolhost != NULL && j->spool[0] != '\0') {
 		struct mx_buf rm = MX_BUF_INIT;
 		char *sl;
 
-		sl = strrchr(spool, '/');
+		sl = strrchr(j->spool, '/');
 		if (sl != NULL)
 			*sl = '\0';
 		mx_buf_puts(&rm, "rm -rf ");
-		mx_shell_quote(&rm, spool);
-		run_script(spoolhost, rm.data, NULL, NULL);
+		mx_shell_quote(&rm, j->spool);
+		run_script(j->spoolhost, rm.data, NULL, NULL);
 		mx_buf_free(&rm);
 	}
-	mx_host_close(spoolhost);
+	mx_host_close(j->spoolhost);
+	j->spoolhost = NULL;
+	job_free(j);
+}
+
+/* The end of a user's pass (rc: how it went): the result, the journal's
+ * "done" or "failed", the last progress event. Returns rc. */
+static int
+job_finish(struct job *j, int rc, struct mx_err *err)
+{
+	struct mx_xfer_result *r = j->r;
+	char detail[256];
+
+	if (rc == 0 && !j->o->dry_run && !r->verified) {
+		mx_err_set(err, MX_E_GENERIC, P_("%s: %" PRIu64 " message does not "
+		    "match on the target", "%s: %" PRIu64 " messages do not match "
+		    "on the target", r->mismatched), j->u->name, r->mismatched);
+		rc = -1;
+	}
 	r->state = rc == 0 ? MX_XS_DONE : MX_XS_FAILED;
 	if (rc == -1)
 		r->err = *err;
-	snprintf(detail, sizeof detail, "%" PRIu64 " %" PRIu64 " %" PRIu64,
-	    r->copied_msgs, r->src_msgs, r->mismatched);
-	/* The outcome without fsync: lost in a crash, the user's last line
-	 * stays "start" (or an earlier pass's outcome), and the next run
-	 * clears the stage and verifies again, which it would do anyway.
-	 * The next "start" (fsynced) or the journal's close makes it
-	 * durable. */
-	(void)mx_journal_note(o->journal, u->name, rc == 0 ? "done" :
-	    "failed", rc == 0 ? detail : err->msg, NULL);
-	j.prog.p.state = r->state;
-	prog_emit(&j.prog, 1);
-	job_free(&j);
+	if (!j->no_journal) {
+		snprintf(detail, sizeof detail, "%" PRIu64 " %" PRIu64 " %" PRIu64,
+		    r->copied_msgs, r->src_msgs, r->mismatched);
+		/* The outcome without fsync: lost in a crash, the user's last
+		 * line stays "start" (or an earlier pass's outcome), and the
+		 * next run clears the stage and verifies again, which it would
+		 * do anyway. The next "start" (fsynced) or the journal's close
+		 * makes it durable. */
+		(void)mx_journal_note(j->o->journal, j->u->name, rc == 0 ?
+		    "done" : "failed", rc == 0 ? detail : err->msg, NULL);
+	}
+	j->prog.p.state = r->state;
+	prog_emit(&j->prog, 1);
+	job_release(j);
 	return rc;
+}
+
+static int
+transfer_user(struct mx_host *from, struct mx_host *to,
+    const struct mx_xfer_user *u, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *r, struct prelist *pre, struct mx_err *err)
+{
+	struct job j;
+	int rc = -1;
+
+	if (job_begin(&j, from, to, u, o, r, pre, err) == 0 &&
+	    job_plan(&j, err) == 0 &&
+	    (j.finished || (job_copy(&j, err) == 0 && job_end(&j, err) == 0)))
+		rc = 0;
+	return job_finish(&j, rc, err);
 }
 
 int
@@ -1704,13 +1824,454 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
 	return transfer_user(from, to, u, o, r, NULL, err);
 }
 
+/* A group of users in shared streams ------------------------------------- *
+ *
+ * Small users cost more in round trips and processes than in bytes: a
+ * group of them shares one `tar c` on the old host (their Maildirs, or
+ * the files they miss, under -C /), one command on the new host that
+ * prepares every target and runs one `tar x` for all of them (member I's
+ * entries are named "I/PATH"; a positional "-C STAGE_I I" and
+ * --strip-components=1 put each in its own stage), one command that
+ * links every stage into place with the digests of the staged files,
+ * and one listing. Each user keeps everything else: plan, journal,
+ * checks of every entry, verification, manifest. A group that fails is
+ * not a failure: its users run again, one by one. */
+
+#define GROUP_BYTES (8u << 20)	/* at most this much to copy in a group */
+
+struct group {
+	struct job **m;		/* the members */
+	size_t n;
+	char **rel;		/* each one's source path without its '/' */
+	char **stage;		/* each one's stage on the new host */
+	struct archive *tw;	/* the archive of them all, */
+	struct mx_stream *ts;	/* into the new host's tar x */
+	struct mx_err *err;
+};
+
+/* Whether a planned job can copy in a group. */
+static int
+groupable(const struct job *j)
+{
+	return !j->is_mbox && j->nwant > 0 && j->wbytes <= GROUP_BYTES &&
+	    (j->o->stream_chunk == 0 || j->wbytes <= j->o->stream_chunk) &&
+	    (!mx_host_is_local(j->to) || j->o->stream_sink) &&
+	    j->srcpath[0] == '/' && j->sink.hdst[0] == '/';
+}
+
+/* Whether a is b or holds it (path prefix at a '/'). */
+static int
+path_within(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
+}
+
+static la_ssize_t
+group_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct group *g = ctx;
+
+	(void)a;
+	if (mx_stream_write(g->ts, buf, len, g->err) == -1)
+		return -1;
+	return (la_ssize_t)len;
+}
+
+/* The group's archive on its way to the new host: a directory entry
+ * "I/" for every member first (so that tar x finds each member it is
+ * told of, even one whose files vanished meanwhile), then the members'
+ * files as they come. */
+static int
+group_archive(struct group *g, struct mx_err *err)
+{
+	struct archive_entry *e;
+	char name[32];
+	size_t i;
+	int r;
+
+	g->err = err;
+	g->tw = archive_write_new();
+	if (g->tw == NULL ||
+	    archive_write_set_format_pax_restricted(g->tw) != ARCHIVE_OK ||
+	    archive_write_open(g->tw, g, NULL, group_write, NULL) != ARCHIVE_OK)
+		return mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
+		    g->tw ? archive_error_string(g->tw) : "");
+	for (i = 0; i < g->n; i++) {
+		if ((e = archive_entry_new()) == NULL)
+			return mx_err_errno(err, ENOMEM, "archive_entry_new");
+		snprintf(name, sizeof name, "%zu/", i);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFDIR);
+		archive_entry_set_perm(e, 0700);
+		r = archive_write_header(g->tw, e);
+		archive_entry_free(e);
+		if (r < ARCHIVE_WARN)
+			return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
+			    mx_host_name(g->m[i]->to), name,
+			    archive_error_string(g->tw));
+		g->m[i]->sink.tw = g->tw;
+		snprintf(g->m[i]->sink.prefix, sizeof g->m[i]->sink.prefix,
+		    "%zu/", i);
+		if (sink_markers(&g->m[i]->sink, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* An entry of the group's stream: to the member whose Maildir holds it,
+ * with its path in that Maildir. */
+static int
+group_entry(void *ctx, struct archive *a, struct archive_entry *e,
+    struct mx_err *err)
+{
+	struct group *g = ctx;
+	const char *p = archive_entry_pathname(e);
+	size_t i, best = g->n, len, blen = 0;
+
+	if (p == NULL)
+		return 0;
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	for (i = 0; i < g->n; i++) {
+		len = strlen(g->rel[i]);
+		if (path_within(g->rel[i], p) && len >= blen) {
+			best = i;
+			blen = len;
+		}
+	}
+	if (best == g->n)
+		return 0;		/* nobody's: not copied */
+	p += blen;
+	while (*p == '/')
+		p++;
+	return job_entry(g->m[best], a, e, p, err);
+}
+
+/* The new host's command for the group: every target prepared, the
+ * stages made, then one tar x putting each member's files into its
+ * stage. */
+static void
+group_receiver(struct group *g, struct mx_buf *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		mx_buf_append(cmd, g->m[i]->prep.data, g->m[i]->prep.len);
+		mx_buf_puts(cmd, " && ");
+		mx_buf_reset(&g->m[i]->prep);
+	}
+	mx_buf_puts(cmd, "mkdir -m 700");
+	for (i = 0; i < g->n; i++) {
+		mx_buf_puts(cmd, " ");
+		mx_shell_quote(cmd, g->stage[i]);
+	}
+	mx_buf_puts(cmd, " && exec tar --numeric-owner --strip-components=1 -xpf -");
+	for (i = 0; i < g->n; i++) {
+		mx_buf_puts(cmd, " -C ");
+		mx_shell_quote(cmd, g->stage[i]);
+		mx_buf_printf(cmd, " %zu", i);
+	}
+}
+
+/* The output of the group's moves into the members' listings after
+ * them: digest lines name the staged files (STAGE/cur/NAME), then lines
+ * "@L STAGE/PATH" the files cp left in a stage (the target had one of
+ * that name: not the digest of the stage's file). */
+static void
+group_digests(struct group *g, char *out)
+{
+	char *line, *nl, key[PATH_MAX], folder[PATH_MAX], hex[65];
+	const char *path, *name;
+	struct mx_msgrec *d;
+	struct job *j;
+	size_t i, len;
+
+	for (line = out; line != NULL && *line != '\0'; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl++ = '\0';
+		if (strncmp(line, "@L ", 3) == 0)
+			path = line + 3;
+		else if ((path = mx_listing_digest_line(line, hex)) == NULL)
+			continue;
+		for (j = NULL, i = 0; i < g->n && j == NULL; i++) {
+			len = strlen(g->stage[i]);
+			if (strncmp(path, g->stage[i], len) == 0 &&
+			    path[len] == '/') {
+				j = g->m[i];
+				path += len + 1;
+			}
+		}
+		if (j == NULL || !j->sink.after_done ||
+		    mx_listing_msg_path(path, key, sizeof key, folder,
+		    sizeof folder, &name) == -1 ||
+		    (d = mx_listing_get(&j->after, key)) == NULL ||
+		    strcmp(d->path, path) != 0)
+			continue;
+		if (line[0] == '@')
+			d->digest[0] = '\0';
+		else
+			memcpy(d->digest, hex, sizeof hex);
+	}
+}
+
+/* Copy the planned messages of the members m[0..n). */
+static int
+copy_group(struct job **m, size_t n, struct mx_err *err)
+{
+	struct group g;
+	struct mx_buf cmd = MX_BUF_INIT, out = MX_BUF_INIT, eo = MX_BUF_INIT;
+	struct mx_listing *ls = NULL;
+	struct mx_err *errs = NULL;
+	const char **argv = NULL, **dsts = NULL;
+	struct mx_host *from = m[0]->from, *to = m[0]->to;
+	size_t i, k, na = 0, cap = 8;
+	int rc = -1, st = -1, wr;
+
+	memset(&g, 0, sizeof g);
+	g.m = m;
+	g.n = n;
+	g.rel = calloc(n, sizeof *g.rel);
+	g.stage = calloc(n, sizeof *g.stage);
+	dsts = calloc(n, sizeof *dsts);
+	ls = calloc(n, sizeof *ls);
+	errs = calloc(n, sizeof *errs);
+	for (i = 0; i < n; i++)
+		cap += m[i]->nwant * 2 >= m[i]->src.n ? 1 : m[i]->nwant;
+	argv = calloc(cap + 1, sizeof *argv);
+	if (g.rel == NULL || g.stage == NULL || dsts == NULL || ls == NULL ||
+	    errs == NULL || argv == NULL) {
+		mx_err_errno(err, ENOMEM, "malloc");
+		goto out;
+	}
+	/* The old host's tar c: a whole Maildir ("DIR/.", followed even
+	 * when a link) when most is missing, else the files missing. */
+	argv[na++] = "tar";
+	argv[na++] = "cf";
+	argv[na++] = "-";
+	argv[na++] = "-C";
+	argv[na++] = "/";
+	for (i = 0; i < n; i++) {
+		struct job *j = m[i];
+		struct mx_buf a = MX_BUF_INIT;
+
+		g.rel[i] = strdup(j->srcpath + 1);
+		mx_buf_printf(&a, "%s/%s", j->sink.hdst, MX_STAGE);
+		g.stage[i] = mx_buf_steal(&a);
+		if (g.rel[i] == NULL || g.stage[i] == NULL) {
+			mx_err_errno(err, ENOMEM, "malloc");
+			goto out;
+		}
+		if (j->nwant * 2 >= j->src.n) {
+			mx_buf_printf(&a, "./%s/.", g.rel[i]);
+			if ((argv[na++] = mx_buf_steal(&a)) == NULL)
+				goto nomem;
+			continue;
+		}
+		for (k = 0; k < j->src.n; k++) {
+			if (!mx_nameset_has(j->want, j->src.v[k].key, NULL))
+				continue;
+			mx_buf_reset(&a);
+			mx_buf_printf(&a, "./%s/%s", g.rel[i], j->src.v[k].path);
+			if ((argv[na++] = mx_buf_steal(&a)) == NULL)
+				goto nomem;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (job_start_copy(m[i], 1, err) == -1)
+			goto out;
+		m[i]->sink.chunk_max = UINT64_MAX;
+	}
+	group_receiver(&g, &cmd);
+	if (mx_host_exec_write_sh(to, cmd.data, &g.ts, err) == -1)
+		goto out;
+	if (group_archive(&g, err) == -1 ||
+	    read_stream(from, argv, group_entry, &g, err) == -1)
+		goto out;
+	g.err = err;
+	wr = archive_write_close(g.tw);
+	for (k = 0; k < n; k++)
+		m[k]->sink.tw = NULL;
+	archive_write_free(g.tw);
+	g.tw = NULL;
+	if (wr != ARCHIVE_OK) {
+		if (err->msg[0] == '\0')
+			mx_err_set(err, MX_E_IO, _("%s: cannot write the tar stream"),
+			    mx_host_name(to));
+		goto out;
+	}
+	st = -1;
+	if (mx_stream_close(g.ts, &st, &eo, err) == -1) {
+		g.ts = NULL;
+		goto out;
+	}
+	g.ts = NULL;
+	if (st != 0) {
+		mx_err_set(err, MX_E_REMOTE, _("%s: tar x failed (status %d): %s"),
+		    mx_host_name(to), st, eo.data ? eo.data : "");
+		note_full(&m[0]->sink, err);
+		goto out;
+	}
+	/* Into place: first the digests of every staged file (the very
+	 * files the links put in place), then the links (move_script), then
+	 * the names of what cp left unlinked in a stage (the target had a
+	 * file of that name: verify reads its digest instead), then the
+	 * stages removed. Then the targets listed: two round trips. */
+	mx_buf_reset(&cmd);
+	mx_buf_puts(&cmd, "set -e; if command -v openssl >/dev/null 2>&1; then "
+	    "set -- openssl dgst -sha256 -r; else set -- sha256sum --; fi; "
+	    "find");
+	for (i = 0; i < n; i++) {
+		mx_buf_puts(&cmd, " ");
+		mx_shell_quote(&cmd, g.stage[i]);
+	}
+	mx_buf_puts(&cmd, " -type f -exec \"$@\" {} +");
+	for (i = 0; i < n; i++) {
+		mx_buf_puts(&cmd, "; ( cd ");
+		mx_shell_quote(&cmd, g.stage[i]);
+		mx_buf_puts(&cmd, " && exec cp -Rln -- ./. ../ )");
+	}
+	mx_buf_puts(&cmd, "; find");
+	for (i = 0; i < n; i++) {
+		mx_buf_puts(&cmd, " ");
+		mx_shell_quote(&cmd, g.stage[i]);
+	}
+	mx_buf_puts(&cmd, " -type f -links 1 -printf '@L %p\\n'; cd / && rm -rf");
+	for (i = 0; i < n; i++) {
+		mx_buf_puts(&cmd, " ");
+		mx_shell_quote(&cmd, g.stage[i]);
+	}
+	if (run_script(to, cmd.data, &out, err) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		m[i]->sink.stage_gone = 1;
+		dsts[i] = m[i]->u->dst;
+		if (mx_listing_init(&ls[i], err) == -1)
+			goto out;
+	}
+	if (mx_listing_read_many(to, dsts, n, ls, errs, err) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (errs[i].msg[0] != '\0')
+			continue;	/* verify lists it again */
+		m[i]->after = ls[i];
+		memset(&ls[i], 0, sizeof ls[i]);
+		m[i]->sink.after_done = 1;
+	}
+	if (out.data != NULL)
+		group_digests(&g, out.data);
+	rc = 0;
+	goto out;
+nomem:
+	mx_err_errno(err, ENOMEM, "malloc");
+out:
+	for (i = 0; i < n; i++)
+		m[i]->sink.tw = NULL;
+	if (g.tw != NULL)
+		archive_write_free(g.tw);
+	if (g.ts != NULL)
+		mx_stream_close(g.ts, NULL, NULL, NULL);
+	for (i = 0; i < n; i++) {
+		if (ls != NULL && ls[i].idx != NULL)
+			mx_listing_free(&ls[i]);
+		if (g.rel != NULL)
+			free(g.rel[i]);
+		if (g.stage != NULL)
+			free(g.stage[i]);
+	}
+	for (i = 5; argv != NULL && i < na; i++)
+		free((char *)argv[i]);
+	free(argv);
+	free(g.rel);
+	free(g.stage);
+	free(dsts);
+	free(ls);
+	free(errs);
+	mx_buf_free(&cmd);
+	mx_buf_free(&out);
+	mx_buf_free(&eo);
+	return rc;
+}
+
+/* Several users listed together (pl): each planned; the small ones with
+ * something to copy share streams (copy_group), the others go on alone.
+ * Returns the number of users that failed. */
+static int
+transfer_batch(struct mx_host *from, struct mx_host *to,
+    const struct mx_xfer_user *users, size_t n, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *results, struct prelist *pl)
+{
+	struct job *js, **m;
+	struct mx_err err, gerr;
+	size_t i, k, nm = 0;
+	int failed = 0, rc;
+
+	js = calloc(n, sizeof *js);
+	m = calloc(n, sizeof *m);
+	if (js == NULL || m == NULL) {
+		free(js);
+		free(m);
+		for (i = 0; i < n; i++)
+			if (transfer_user(from, to, &users[i], o, &results[i], NULL,
+			    &err) == -1)
+				failed++;
+		return failed;
+	}
+	for (i = 0; i < n; i++) {
+		rc = job_begin(&js[i], from, to, &users[i], o, &results[i], &pl[i],
+		    &err) == 0 && job_plan(&js[i], &err) == 0 ? 0 : -1;
+		if (rc == 0 && !js[i].finished && groupable(&js[i])) {
+			for (k = 0; k < nm; k++)
+				if (path_within(m[k]->srcpath, js[i].srcpath) ||
+				    path_within(js[i].srcpath, m[k]->srcpath) ||
+				    strcmp(m[k]->sink.hdst, js[i].sink.hdst) == 0)
+					break;
+			if (k == nm) {
+				m[nm++] = &js[i];
+				continue;
+			}
+		}
+		if (rc == 0 && !js[i].finished && (job_copy(&js[i], &err) == -1 ||
+		    job_end(&js[i], &err) == -1))
+			rc = -1;
+		if (job_finish(&js[i], rc, &err) == -1)
+			failed++;
+	}
+	mx_err_clear(&gerr);
+	if (nm == 1) {
+		rc = job_copy(m[0], &err) == 0 && job_end(m[0], &err) == 0 ? 0 : -1;
+		if (job_finish(m[0], rc, &err) == -1)
+			failed++;
+		nm = 0;
+	} else if (nm > 1 && copy_group(m, nm, &gerr) == -1) {
+		/* Again one by one (the stages are cleared; what is in place
+		 * is not copied twice). */
+		for (k = 0; k < nm; k++) {
+			size_t u = (size_t)(m[k] - js);
+
+			job_release(m[k]);
+			if (transfer_user(from, to, &users[u], o, &results[u], NULL,
+			    &err) == -1)
+				failed++;
+		}
+		nm = 0;
+	}
+	for (k = 0; k < nm; k++) {
+		rc = job_end(m[k], &err);
+		if (job_finish(m[k], rc, &err) == -1)
+			failed++;
+	}
+	free(js);
+	free(m);
+	return failed;
+}
+
 /* Several users ----------------------------------------------------------- */
 
-/* Users listed in one round trip per host. Each group costs a channel,
- * a shell and a find(1) on both hosts: on a no-op pass over 200 users,
- * groups of 25 instead of 16 (8 groups, not 13) cut the servers' CPU by
- * a tenth. The group's listings are held until its last user is done. */
-#define GROUP_MAX 32
+#define GROUP_MAX 16	/* users listed in one round trip per host */
 
 struct pool {
 	const char *from, *to;
@@ -1908,13 +2469,11 @@ worker(void *arg)
 				}
 			continue;
 		}
-		for (i = first; i < first + n; i++)
-			if (transfer_user(from, to, &p->users[i], p->o,
-			    &p->results[i], &pl[i - first], &err) == -1) {
-				pthread_mutex_lock(&p->mu);
-				p->failed++;
-				pthread_mutex_unlock(&p->mu);
-			}
+		i = (size_t)transfer_batch(from, to, &p->users[first], n, p->o,
+		    &p->results[first], pl);
+		pthread_mutex_lock(&p->mu);
+		p->failed += (int)i;
+		pthread_mutex_unlock(&p->mu);
 		prelist_free(pl, n);
 	}
 	free(pl);
@@ -2019,9 +2578,7 @@ mx_transfer_tar_fd(struct mx_host *to, const struct mx_xfer_user *u, int fd,
 	struct fdsrc *s = NULL;
 	struct archive *a = NULL;
 	struct archive_entry *e;
-	char path[PATH_MAX], key[PATH_MAX];
-	const char *name;
-	int c, ar, rc = -1;
+	int ar, rc = -1;
 
 	memset(r, 0, sizeof *r);
 	memset(&j, 0, sizeof j);
@@ -2066,13 +2623,9 @@ mx_transfer_tar_fd(struct mx_host *to, const struct mx_xfer_user *u, int fd,
 		goto out;
 	}
 	while ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
-	    ar == ARCHIVE_WARN) {
-		c = check_entry(&j, e, path, sizeof path, &name, key, sizeof key);
-		if (c == -1)
-			r->refused++;
-		if (c == 1 && copy_entry(&j, a, e, path, name, key, err) == -1)
+	    ar == ARCHIVE_WARN)
+		if (job_entry_fn(&j, a, e, err) == -1)
 			goto out;
-	}
 	if (ar != ARCHIVE_EOF) {
 		mx_err_set(err, MX_E_REMOTE, _("the tar stream broke off: %s"),
 		    archive_error_string(a));

@@ -119,6 +119,7 @@ SH_TESTS += tests/transfer/ssh-dovecot.sh
 SH_TESTS += tests/transfer/ssh-valgrind.sh
 SH_TESTS += tests/transfer/manifest.sh
 SH_TESTS += tests/transfer/groups.sh
+SH_TESTS += tests/transfer/group-stream.sh
 check_PROGRAMS += tests/unit/test-journal
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
