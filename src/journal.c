@@ -306,6 +306,25 @@ mx_journal_note(struct mx_journal *j, const char *user, const char *event,
 	return add(j, user, event, detail, 0, err);
 }
 
+int
+mx_journal_sync(struct mx_journal *j, struct mx_err *err)
+{
+	int rc = 0;
+
+	if (j == NULL)
+		return 0;
+	pthread_mutex_lock(&j->mu);
+	if (j->unsynced) {
+		if (fsync(j->fd) == -1)
+			rc = mx_err_errno(err, errno, _("%s: cannot write"),
+			    j->path);
+		else
+			j->unsynced = 0;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
 void
 mx_journal_get(struct mx_journal *j, const char *user, char *event,
     size_t elen, char *detail, size_t dlen)

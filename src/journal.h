@@ -34,6 +34,10 @@ int mx_journal_add(struct mx_journal *j, const char *user, const char *event,
  * mx_journal_add or by mx_journal_close. */
 int mx_journal_note(struct mx_journal *j, const char *user, const char *event,
     const char *detail, struct mx_err *err);
+/* Make every line written so far durable (one fsync, none when nothing
+ * is pending): e.g. the "start" lines of a group of users noted one by
+ * one, before the group's target changes. */
+int mx_journal_sync(struct mx_journal *j, struct mx_err *err);
 /* The last event of user as the journal was at open, with the lines
  * added since ("" if none); no read of the file (thread-safe). */
 void mx_journal_get(struct mx_journal *j, const char *user, char *event,

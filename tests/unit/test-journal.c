@@ -72,6 +72,13 @@ main(void)
 	is_str(det, "2 2", "its detail cleaned as in the file");
 	mx_journal_last(sub, "carol", ev, sizeof ev, NULL, 0, &err);
 	is_str(ev, "done", "the noted line is in the file at once");
+	ok(mx_journal_note(j, "dave", "start", "", &err) == 0 &&
+	    mx_journal_note(j, "erin", "start", "", &err) == 0 &&
+	    mx_journal_sync(j, &err) == 0, "two starts noted, then one sync");
+	ok(mx_journal_sync(j, &err) == 0, "a sync with nothing pending");
+	ok(mx_journal_sync(NULL, &err) == 0, "no journal: nothing to sync");
+	mx_journal_last(sub, "erin", ev, sizeof ev, NULL, 0, &err);
+	is_str(ev, "start", "both in the file");
 	{
 		char u[32];
 		int i, k, bad = 0;
