@@ -537,8 +537,9 @@ out:
 void
 mx_listing_digest_fn(struct mx_buf *cmd)
 {
-	mx_buf_puts(cmd, "S() { if command -v openssl >/dev/null 2>&1; then "
-	    "openssl dgst -sha256 -r \"$@\"; else sha256sum -- \"$@\"; fi; }; ");
+	mx_buf_puts(cmd, "if command -v openssl >/dev/null 2>&1; then "
+	    "D='openssl dgst -sha256 -r'; else D='sha256sum --'; fi; "
+	    "S() { $D \"$@\"; }; ");
 }
 
 const char *

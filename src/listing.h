@@ -69,10 +69,11 @@ int mx_listing_read_many(struct mx_host *h, const char *const dirs[],
     size_t n, struct mx_listing *ls, struct mx_err *errs, struct mx_err *err);
 /* The SHA-256 command of a host's shell script: appends to cmd the
  * definition of a shell function S that prints "HEX *PATH" (or "HEX
- * PATH") for each file named: openssl dgst where the host has it (it
- * uses the CPU's SHA instructions: ~8x coreutils' sha256sum), else
- * sha256sum. Names must not start with '-' (message paths start with
- * "new/", "cur/" or "."). */
+ * PATH") for each file named, and of $D, the same command (for find
+ * -exec $D {} +): openssl dgst where the host has it (it uses the CPU's
+ * SHA instructions: ~8x coreutils' sha256sum), else sha256sum. Names
+ * must not start with '-' (message paths start with "new/", "cur/" or
+ * "."). */
 void mx_listing_digest_fn(struct mx_buf *cmd);
 /* One output line of S: the digest into hex (65 bytes), the path
  * returned; NULL for a line that is not one. */

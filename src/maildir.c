@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,6 +220,29 @@ mx_maildir_make(const char *root, mode_t mode, uid_t uid, gid_t gid,
 }
 
 int
+mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid, gid_t gid,
+    int *made, struct mx_err *err)
+{
+	struct stat st;
+
+	*made = 0;
+	if (mkdir(dir, mode) == -1) {
+		if (errno != EEXIST)
+			return mx_err_errno(err, errno, _("%s: cannot create"), dir);
+		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+			return mx_err_set(err, MX_E_IO,
+			    _("%s: exists and is not a directory"), dir);
+		return 0;	/* someone's directory: left as it is */
+	}
+	*made = 1;
+	if (chmod(dir, mode) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot set its mode"), dir);
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && lchown(dir, uid, gid) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot set its owner"), dir);
+	return 0;
+}
+
+int
 mx_maildir_unique(char *buf, size_t len, int64_t secs, long usec,
     const char *host)
 {
@@ -232,12 +257,20 @@ mx_maildir_unique(char *buf, size_t len, int64_t secs, long usec,
 
 struct mx_mdwriter {
 	char dir[PATH_MAX];
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX];	/* its path, for messages (and the path API) */
+	const char *name;	/* its name in tmp/ (points into tmp) */
+	int atfd;		/* tmp/ of a batch, or AT_FDCWD: tmp is used */
 	int fd;
+	int anon;		/* O_TMPFILE: no name until it is linked */
+	int named;		/* a named file was made in tmp/ */
+	struct mx_mdbatch *batch;	/* makes the file once it is needed */
+	mode_t cmode;		/* the mode it was created with, 0: unknown */
 	uint64_t size;
 	size_t nbuf;
 	char buf[65536];	/* writes go out in large pieces */
 };
+
+static int mdb_create(struct mx_mdwriter *w, struct mx_err *err);
 
 static int
 md_flush(struct mx_mdwriter *w, struct mx_err *err)
@@ -246,6 +279,11 @@ md_flush(struct mx_mdwriter *w, struct mx_err *err)
 	size_t len = w->nbuf;
 	ssize_t n;
 
+	/* A batch writer makes its file only now: a message that turns
+	 * out to be there already (or to be skipped) and fits the buffer
+	 * never touches the disk. */
+	if (w->fd == -1 && w->batch != NULL && mdb_create(w, err) == -1)
+		return -1;
 	while (len > 0) {
 		n = write(w->fd, p, len);
 		if (n == -1) {
@@ -276,24 +314,136 @@ my_pid(void)
 	return p;
 }
 
+/* O_TMPFILE files stay open until they are linked: the process keeps
+ * at most half its descriptor limit for them (the rest for everything
+ * else, such as other threads' mboxes); past that, named files. */
+static long anon_open;
+
+static int
+anon_take(void)
+{
+	static long cap = -1;
+	long c = __atomic_load_n(&cap, __ATOMIC_RELAXED);
+	struct rlimit rl;
+
+	if (c == -1) {
+		c = 0;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			c = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1 << 20 ?
+			    1 << 19 : (long)rl.rlim_cur / 2 - 16;
+		if (c < 0)
+			c = 0;
+		__atomic_store_n(&cap, c, __ATOMIC_RELAXED);
+	}
+	if (__atomic_add_fetch(&anon_open, 1, __ATOMIC_RELAXED) > c) {
+		__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+anon_close(int fd)
+{
+	close(fd);
+	__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+}
+
+int
+mx_maildir_umask_parse(const char *status)
+{
+	const char *p = strstr(status, "\nUmask:");
+	unsigned v = 0;
+	int digits = 0;
+
+	if (p == NULL)
+		return -1;
+	for (p += 7; *p == ' ' || *p == '\t'; p++)
+		;
+	for (; *p >= '0' && *p <= '7'; p++, digits++)
+		v = v * 8 + (unsigned)(*p - '0');
+	if (digits == 0 || digits > 4 || (*p != '\n' && *p != '\0'))
+		return -1;
+	return (int)(v & 0777);
+}
+
+/* The process's umask, read without changing it (umask(2) can only be
+ * read by setting it, which would race with other threads creating
+ * files): from /proc/self/status. -1 when it cannot be known. */
+static int
+my_umask(void)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd, m = -1;
+
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		m = mx_maildir_umask_parse(buf);
+	}
+	close(fd);
+	return m;
+}
+
+static struct mx_mdwriter *
+md_alloc(const char *dir, struct mx_err *err)
+{
+	/* Not calloc: the 64 KiB buffer need not be zeroed each message. */
+	struct mx_mdwriter *w = malloc(sizeof *w);
+
+	if (w == NULL) {
+		mx_err_errno(err, errno, "malloc");
+		return NULL;
+	}
+	w->fd = -1;
+	w->anon = 0;
+	w->named = 0;
+	w->batch = NULL;
+	w->atfd = AT_FDCWD;
+	w->cmode = 0;
+	w->size = 0;
+	w->nbuf = 0;
+	if (snprintf(w->dir, sizeof w->dir, "%s", dir) >= (int)sizeof w->dir) {
+		free(w);
+		mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
+		return NULL;
+	}
+	return w;
+}
+
+/* Name the temporary file: w->tmp is DIR/tmp/NAME, w->name its NAME. */
+static int
+md_name(struct mx_mdwriter *w, struct mx_err *err)
+{
+	static unsigned long seq;
+	struct timeval tv;
+	size_t dl = strlen(w->dir);
+
+	gettimeofday(&tv, NULL);
+	if (snprintf(w->tmp, sizeof w->tmp, "%s/tmp/%lld.M%ldP%ldQ%lu.mxmove",
+	    w->dir, (long long)tv.tv_sec, (long)tv.tv_usec, (long)my_pid(),
+	    __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED)) >= (int)sizeof w->tmp)
+		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), w->dir);
+	w->name = w->tmp + dl + 5;
+	return 0;
+}
+
 int
 mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
     struct mx_err *err)
 {
-	static unsigned long seq;
 	struct mx_mdwriter *w;
-	struct timeval tv;
 
-	w = calloc(1, sizeof *w);
+	w = md_alloc(dir, err);
 	if (w == NULL)
-		return mx_err_errno(err, errno, "malloc");
-	gettimeofday(&tv, NULL);
-	snprintf(w->dir, sizeof w->dir, "%s", dir);
-	if (snprintf(w->tmp, sizeof w->tmp, "%s/tmp/%lld.M%ldP%ldQ%lu.mxmove",
-	    dir, (long long)tv.tv_sec, (long)tv.tv_usec, (long)my_pid(),
-	    __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED)) >= (int)sizeof w->tmp) {
+		return -1;
+	if (md_name(w, err) == -1) {
 		free(w);
-		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
+		return -1;
 	}
 	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
@@ -302,6 +452,7 @@ mx_mdwriter_open(struct mx_mdwriter **out, const char *dir,
 		free(w);
 		return -1;
 	}
+	w->named = 1;
 	*out = w;
 	return 0;
 }
@@ -339,10 +490,48 @@ mx_mdwriter_abort(struct mx_mdwriter *w)
 {
 	if (w == NULL)
 		return;
-	if (w->fd != -1)
+	if (w->anon && w->fd != -1)
+		anon_close(w->fd);
+	else if (w->fd != -1)
 		close(w->fd);
-	unlink(w->tmp);
+	if (w->named)
+		unlinkat(w->atfd, w->atfd == AT_FDCWD ? w->tmp : w->name, 0);
 	free(w);
+}
+
+/* Everything but the sync and the rename: the last bytes, mode and owner
+ * (fchmod only when the file was not created with that mode already),
+ * times, close. The file is complete once this returns 0. */
+static int
+md_finish(struct mx_mdwriter *w, mode_t mode, uid_t uid, gid_t gid,
+    int64_t mtime, int sync, struct mx_err *err)
+{
+	struct timespec ts[2];
+
+	if (md_flush(w, err) == -1)
+		return -1;
+	if ((w->cmode != (mode & 07777) && fchmod(w->fd, mode) == -1) ||
+	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchown(w->fd, uid, gid) == -1))
+		return mx_err_errno(err, errno, _("%s: cannot set mode or owner"),
+		    w->tmp);
+	if (sync && fsync(w->fd) == -1)
+		return mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
+	if (mtime >= 0) {
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)mtime;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (futimens(w->fd, ts) == -1)
+			return mx_err_errno(err, errno, _("%s: cannot set its time"),
+			    w->tmp);
+	}
+	if (w->anon)
+		return 0;	/* it stays open until it is linked */
+	if (close(w->fd) == -1) {
+		w->fd = -1;
+		return mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
+	}
+	w->fd = -1;
+	return 0;
 }
 
 int
@@ -351,7 +540,6 @@ mx_mdwriter_commit(struct mx_mdwriter *w, const char *sub, const char *name,
     struct mx_err *err)
 {
 	char dst[PATH_MAX];
-	struct timespec ts[2];
 
 	*existed = 0;
 	if (snprintf(dst, sizeof dst, "%s/%s/%s", w->dir, sub, name) >=
@@ -359,33 +547,8 @@ mx_mdwriter_commit(struct mx_mdwriter *w, const char *sub, const char *name,
 		mx_err_set(err, MX_E_USAGE, _("%s: path too long"), w->dir);
 		goto fail;
 	}
-	if (md_flush(w, err) == -1)
+	if (md_finish(w, mode, uid, gid, mtime, 1, err) == -1)
 		goto fail;
-	if (fchmod(w->fd, mode) == -1 ||
-	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
-	    fchown(w->fd, uid, gid) == -1)) {
-		mx_err_errno(err, errno, _("%s: cannot set mode or owner"), w->tmp);
-		goto fail;
-	}
-	if (fsync(w->fd) == -1) {
-		mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
-		goto fail;
-	}
-	if (mtime >= 0) {
-		ts[0].tv_sec = ts[1].tv_sec = (time_t)mtime;
-		ts[0].tv_nsec = ts[1].tv_nsec = 0;
-		if (futimens(w->fd, ts) == -1) {
-			mx_err_errno(err, errno, _("%s: cannot set its time"),
-			    w->tmp);
-			goto fail;
-		}
-	}
-	if (close(w->fd) == -1) {
-		w->fd = -1;
-		mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
-		goto fail;
-	}
-	w->fd = -1;
 	/* link() never replaces: the name already there wins. */
 	if (link(w->tmp, dst) == -1) {
 		if (errno == EEXIST) {
@@ -406,75 +569,277 @@ fail:
 
 /* Group commit ------------------------------------------------------- */
 
+/* A message waiting in tmp/: its names are relative to the directory
+ * descriptors (the batch's own, or AT_FDCWD with whole paths). */
 struct mdb_ent {
-	char *tmp, *dst;
+	char *tmp, *dst;	/* tmp NULL: fd is an O_TMPFILE file */
+	int tmpfd, dstfd, fd;
 	uint64_t size;
 };
 
 struct mx_mdbatch {
-	int dirfd;
+	int dirfd, tmpfd, newfd, curfd;
+	char dir[PATH_MAX];
+	mode_t cmode;		/* mode of a file created 0600 in tmp/, or 0 */
 	struct mdb_ent e[MX_MDBATCH_MAX];
 	size_t n;
 	uint64_t bytes;
 	uint64_t existed, existed_bytes;
+	int anon;		/* 1: O_TMPFILE works here, 0: no, -1: unknown */
+	int procfd;		/* /proc/self/fd, to link without privilege */
+	dev_t dev;		/* the file system syncfs syncs */
 };
+
+static void
+mdb_close(struct mx_mdbatch *b)
+{
+	if (b->curfd != -1)
+		close(b->curfd);
+	if (b->newfd != -1)
+		close(b->newfd);
+	if (b->tmpfd != -1)
+		close(b->tmpfd);
+	if (b->procfd != -1)
+		close(b->procfd);
+	close(b->dirfd);
+}
 
 int
 mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 {
 	struct mx_mdbatch *b = calloc(1, sizeof *b);
+	struct stat st;
+	int um;
 
 	if (b == NULL)
 		return mx_err_errno(err, errno, "malloc");
+	b->tmpfd = b->newfd = b->curfd = b->procfd = -1;
+	b->anon = -1;
+	if (snprintf(b->dir, sizeof b->dir, "%s", dir) >= (int)sizeof b->dir) {
+		free(b);
+		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), dir);
+	}
 	b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (b->dirfd == -1) {
+	if (b->dirfd == -1 || fstat(b->dirfd, &st) == -1) {
 		mx_err_errno(err, errno, _("%s: cannot open"), dir);
+		if (b->dirfd != -1)
+			close(b->dirfd);
 		free(b);
 		return -1;
 	}
+	b->dev = st.st_dev;
+	/* The subdirectories by descriptor, for mx_mdbatch_writer (a
+	 * Maildir without them still takes writers opened by path). */
+	b->tmpfd = openat(b->dirfd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	b->newfd = openat(b->dirfd, "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	b->curfd = openat(b->dirfd, "cur", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	/* A file created 0600 in tmp/ has mode 0600 & ~umask, unless tmp/
+	 * has a default ACL (which then decides): fchmod is skipped only
+	 * when that is known to be 0600. */
+	um = my_umask();
+	if (b->tmpfd != -1 && um != -1 && (um & 0600) == 0 &&
+	    fgetxattr(b->tmpfd, "system.posix_acl_default", NULL, 0) == -1 &&
+	    (errno == ENODATA || errno == ENOTSUP))
+		b->cmode = 0600;
 	*out = b;
 	return 0;
 }
 
 int
-mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
+mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
+    struct mx_err *err)
 {
-	size_t i;
-	int rc = 0;
+	struct mx_mdwriter *w;
 
-	if (b == NULL || b->n == 0)
+	if (b->tmpfd == -1 || b->newfd == -1 || b->curfd == -1)
+		return mx_err_set(err, MX_E_IO, _("%s: not a Maildir (tmp/, new/ "
+		    "and cur/ are needed)"), b->dir);
+	w = md_alloc(b->dir, err);
+	if (w == NULL)
+		return -1;
+	if (md_name(w, err) == -1) {
+		free(w);
+		return -1;
+	}
+	w->batch = b;
+	w->atfd = b->tmpfd;
+	w->cmode = b->cmode;
+	*out = w;
+	return 0;
+}
+
+/* Make a batch writer's file. */
+static int
+mdb_create(struct mx_mdwriter *w, struct mx_err *err)
+{
+	struct mx_mdbatch *b = w->batch;
+
+	/* An O_TMPFILE file has no name in tmp/ to add and remove, and
+	 * none left behind by a crash; where the file system has none, a
+	 * named file in tmp/ (also when descriptors run short). */
+	if (b->anon != 0 && anon_take() == 0) {
+		w->fd = openat(b->tmpfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
+		    0600);
+		if (w->fd != -1) {
+			b->anon = 1;
+			w->anon = 1;
+			return 0;
+		}
+		__atomic_sub_fetch(&anon_open, 1, __ATOMIC_RELAXED);
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			b->anon = 0;
+		else if (errno != EMFILE && errno != ENFILE)
+			return mx_err_errno(err, errno, _("%s: cannot create"),
+			    w->tmp);
+	}
+	w->fd = openat(b->tmpfd, w->name, O_WRONLY | O_CREAT | O_EXCL |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (w->fd == -1)
+		return mx_err_errno(err, errno, _("%s: cannot create"), w->tmp);
+	w->named = 1;
+	return 0;
+}
+
+static void
+mdb_drop(struct mdb_ent *e)
+{
+	if (e->tmp != NULL)
+		unlinkat(e->tmpfd, e->tmp, 0);
+	else
+		anon_close(e->fd);
+	free(e->tmp);
+	free(e->dst);
+}
+
+/* Give an O_TMPFILE file its name (never over one already there). */
+static int
+mdb_link_anon(struct mx_mdbatch *b, struct mdb_ent *e)
+{
+	char fdname[32];
+
+	if (linkat(e->fd, "", e->dstfd, e->dst, AT_EMPTY_PATH) == 0)
 		return 0;
-	if (syncfs(b->dirfd) == -1)
-		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
+	if (errno != EPERM && errno != ENOENT)
+		return -1;
+	/* Without CAP_DAC_READ_SEARCH: through /proc/self/fd. */
+	snprintf(fdname, sizeof fdname, "%d", e->fd);
+	if (b->procfd == -1)
+		b->procfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+	if (b->procfd == -1)
+		return -1;
+	return linkat(b->procfd, fdname, e->dstfd, e->dst, AT_SYMLINK_FOLLOW);
+}
+
+/* After an attempt to put e in place (r its result, errno set when -1):
+ * a name already there counts as "already there", another error fails
+ * (the new rc). */
+static int
+mdb_placed(struct mx_mdbatch *b, const struct mdb_ent *e, int r,
+    struct mx_err *err)
+{
+	if (r == 0)
+		return 0;
+	if (errno == EEXIST) {
+		b->existed++;
+		b->existed_bytes += e->size;
+		return 0;
+	}
+	return mx_err_errno(err, errno, _("%s: cannot move into place"), e->dst);
+}
+
+/* Link what waits into place, the sync done (rc 0) or failed (rc -1:
+ * everything is dropped). Returns rc, or -1 when a link failed. */
+static int
+mdb_link_all(struct mx_mdbatch *b, int rc, struct mx_err *err)
+{
+	struct mdb_ent *e;
+	size_t i;
+	int r;
+
 	for (i = 0; i < b->n; i++) {
-		/* Into place without replacing: one rename where the file
-		 * system has RENAME_NOREPLACE, else link and unlink. */
-		if (rc == 0 && renameat2(AT_FDCWD, b->e[i].tmp, AT_FDCWD,
-		    b->e[i].dst, RENAME_NOREPLACE) == 0) {
-			free(b->e[i].tmp);
-			free(b->e[i].dst);
-			continue;
-		}
-		if (rc == 0 && errno != EEXIST &&
-		    link(b->e[i].tmp, b->e[i].dst) == -1) {
-			if (errno == EEXIST) {
-				b->existed++;
-				b->existed_bytes += b->e[i].size;
-			} else {
-				rc = mx_err_errno(err, errno,
-				    _("%s: cannot move into place"), b->e[i].dst);
+		e = &b->e[i];
+		if (rc == 0 && e->tmp == NULL) {
+			rc = mdb_placed(b, e, mdb_link_anon(b, e), err);
+		} else if (rc == 0) {
+			/* Into place without replacing: one rename where the
+			 * file system has RENAME_NOREPLACE, else link (and
+			 * mdb_drop unlinks). */
+			if (renameat2(e->tmpfd, e->tmp, e->dstfd, e->dst,
+			    RENAME_NOREPLACE) == 0) {
+				free(e->tmp);
+				free(e->dst);
+				continue;
 			}
-		} else if (rc == 0 && errno == EEXIST) {
-			b->existed++;
-			b->existed_bytes += b->e[i].size;
+			r = errno == EEXIST ? -1 : linkat(e->tmpfd, e->tmp,
+			    e->dstfd, e->dst, 0);
+			rc = mdb_placed(b, e, r, err);
 		}
-		unlink(b->e[i].tmp);
-		free(b->e[i].tmp);
-		free(b->e[i].dst);
+		mdb_drop(e);
 	}
 	b->n = 0;
 	b->bytes = 0;
 	return rc;
+}
+
+int
+mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err)
+{
+	int rc = 0;
+
+	if (b == NULL || b->n == 0)
+		return 0;
+	/* The data of every waiting file reaches the disk before any of
+	 * them gets a visible name: a crash never leaves an empty message
+	 * in new/ or cur/. */
+	if (syncfs(b->dirfd) == -1)
+		rc = mx_err_errno(err, errno, _("cannot sync the Maildir"));
+	return mdb_link_all(b, rc, err);
+}
+
+int
+mx_mdbatch_flush_many(struct mx_mdbatch *const *bs, size_t n, int *rcs,
+    struct mx_err *errs)
+{
+	size_t i, k;
+	int rc = 0;
+
+	/* One sync per file system first (all data on disk), then the
+	 * links, batch by batch. */
+	for (i = 0; i < n; i++) {
+		rcs[i] = 0;
+		if (bs[i] == NULL || bs[i]->n == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			if (bs[k] != NULL && bs[k]->n > 0 &&
+			    bs[k]->dev == bs[i]->dev)
+				break;
+		if (k < i) {
+			rcs[i] = rcs[k];
+			if (rcs[i] == -1)
+				errs[i] = errs[k];
+		} else if (syncfs(bs[i]->dirfd) == -1) {
+			rcs[i] = mx_err_errno(&errs[i], errno,
+			    _("cannot sync the Maildir"));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (bs[i] == NULL || bs[i]->n == 0)
+			continue;
+		rcs[i] = mdb_link_all(bs[i], rcs[i], &errs[i]);
+		if (rcs[i] == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+void
+mx_mdbatch_named(struct mx_mdbatch *b)
+{
+	b->anon = 0;
 }
 
 void
@@ -484,6 +849,14 @@ mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs, uint64_t *bytes)
 	*bytes = b ? b->existed_bytes : 0;
 }
 
+size_t
+mx_mdbatch_pending(const struct mx_mdbatch *b, uint64_t *bytes)
+{
+	if (bytes != NULL)
+		*bytes = b ? b->bytes : 0;
+	return b ? b->n : 0;
+}
+
 void
 mx_mdbatch_free(struct mx_mdbatch *b)
 {
@@ -491,12 +864,9 @@ mx_mdbatch_free(struct mx_mdbatch *b)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->n; i++) {
-		unlink(b->e[i].tmp);
-		free(b->e[i].tmp);
-		free(b->e[i].dst);
-	}
-	close(b->dirfd);
+	for (i = 0; i < b->n; i++)
+		mdb_drop(&b->e[i]);
+	mdb_close(b);
 	free(b);
 }
 
@@ -505,47 +875,48 @@ mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
     const char *sub, const char *name, mode_t mode, uid_t uid, gid_t gid,
     int64_t mtime, struct mx_err *err)
 {
-	struct timespec ts[2];
 	struct mdb_ent *e;
 	char dst[PATH_MAX];
+	int mine;
 
-	if (snprintf(dst, sizeof dst, "%s/%s/%s", w->dir, sub, name) >=
+	/* A writer of this batch names its files by descriptor; any other
+	 * by whole paths. */
+	mine = w->atfd != AT_FDCWD && w->atfd == b->tmpfd;
+	if (mine && strcmp(sub, "new") != 0 && strcmp(sub, "cur") != 0)
+		mine = 0;
+	if (!mine && snprintf(dst, sizeof dst, "%s/%s/%s", w->dir, sub, name) >=
 	    (int)sizeof dst) {
 		mx_mdwriter_abort(w);
 		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), w->dir);
 	}
-	if (md_flush(w, err) == -1) {
+	if (md_finish(w, mode, uid, gid, mtime, 0, err) == -1) {
 		mx_mdwriter_abort(w);
 		return -1;
 	}
-	if (fchmod(w->fd, mode) == -1 ||
-	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
-	    fchown(w->fd, uid, gid) == -1)) {
-		mx_err_errno(err, errno, _("%s: cannot set mode or owner"), w->tmp);
-		mx_mdwriter_abort(w);
-		return -1;
-	}
-	if (mtime >= 0) {
-		ts[0].tv_sec = ts[1].tv_sec = (time_t)mtime;
-		ts[0].tv_nsec = ts[1].tv_nsec = 0;
-		if (futimens(w->fd, ts) == -1) {
-			mx_err_errno(err, errno, _("%s: cannot set its time"), w->tmp);
-			mx_mdwriter_abort(w);
-			return -1;
-		}
-	}
-	if (close(w->fd) == -1) {
-		w->fd = -1;
-		mx_err_errno(err, errno, _("%s: cannot write"), w->tmp);
-		mx_mdwriter_abort(w);
-		return -1;
-	}
-	w->fd = -1;
 	e = &b->e[b->n];
-	e->tmp = strdup(w->tmp);
-	e->dst = strdup(dst);
+	e->fd = -1;
+	if (w->anon) {
+		e->tmp = NULL;
+		e->dst = strdup(mine ? name : dst);
+		e->fd = w->fd;
+		e->tmpfd = AT_FDCWD;
+		e->dstfd = !mine ? AT_FDCWD : strcmp(sub, "new") == 0 ?
+		    b->newfd : b->curfd;
+		w->fd = -1;
+	} else if (mine) {
+		e->tmp = strdup(w->name);
+		e->dst = strdup(name);
+		e->tmpfd = b->tmpfd;
+		e->dstfd = strcmp(sub, "new") == 0 ? b->newfd : b->curfd;
+	} else {
+		e->tmp = strdup(w->tmp);
+		e->dst = strdup(dst);
+		e->tmpfd = e->dstfd = AT_FDCWD;
+	}
 	e->size = w->size;
-	if (e->tmp == NULL || e->dst == NULL) {
+	if ((e->tmp == NULL && e->fd == -1) || e->dst == NULL) {
+		if (e->fd != -1)
+			anon_close(e->fd);
 		free(e->tmp);
 		free(e->dst);
 		mx_mdwriter_abort(w);

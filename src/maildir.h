@@ -54,6 +54,12 @@ int mx_maildir_walk(const char *root, mx_maildir_visit_fn fn, void *ctx,
 int mx_maildir_make(const char *root, mode_t mode, uid_t uid, gid_t gid,
     struct mx_err *err);
 
+/* Make dir (one level), meant to hold many Maildirs, with the given mode
+ * and owner; *made says whether it was made here. A directory already
+ * there is left as it is. */
+int mx_maildir_make_parent(const char *dir, mode_t mode, uid_t uid,
+    gid_t gid, int *made, struct mx_err *err);
+
 /* A new unique name "SECS.MusecPpidQn.HOST" (qmail's modern form). */
 int mx_maildir_unique(char *buf, size_t len, int64_t secs, long usec,
     const char *host);
@@ -86,6 +92,18 @@ void mx_mdwriter_abort(struct mx_mdwriter *w);
 struct mx_mdbatch;
 int mx_mdbatch_new(struct mx_mdbatch **out, const char *dir,
     struct mx_err *err);
+/* Open a writer in the batch's Maildir (it must have tmp/, new/ and
+ * cur/). Its file is an O_TMPFILE file in tmp/ where the file system
+ * has them (no name until the flush links it into place; a crash leaves
+ * nothing behind), else a named file in tmp/, both by directory
+ * descriptor; when the umask and tmp/'s ACLs already give 0600,
+ * committing it with mode 0600 needs no fchmod. Commit it (or abort it)
+ * before the batch is freed. */
+int mx_mdbatch_writer(struct mx_mdbatch *b, struct mx_mdwriter **out,
+    struct mx_err *err);
+/* From now on, the batch's writers use named files in tmp/ (as where
+ * O_TMPFILE is missing). */
+void mx_mdbatch_named(struct mx_mdbatch *b);
 /* Like mx_mdwriter_commit, but the rename waits for the next flush (done
  * here when the batch is full). Always frees w. */
 int mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
@@ -94,11 +112,23 @@ int mx_mdwriter_commit_batch(struct mx_mdwriter *w, struct mx_mdbatch *b,
 /* Sync, then link what waits. Messages found already there are counted in
  * the batch (see mx_mdbatch_existed). */
 int mx_mdbatch_flush(struct mx_mdbatch *b, struct mx_err *err);
+/* Flush n batches (NULL ones skipped) with one sync per file system
+ * among them, then link what waits in each. rcs[i] gets 0 or -1 (with
+ * errs[i]) for bs[i]. Returns -1 when any failed. */
+int mx_mdbatch_flush_many(struct mx_mdbatch *const *bs, size_t n, int *rcs,
+    struct mx_err *errs);
 /* Messages and bytes found already in place at flushes so far. */
 void mx_mdbatch_existed(const struct mx_mdbatch *b, uint64_t *msgs,
     uint64_t *bytes);
+/* Messages (and their bytes, when bytes is not NULL) queued and not yet
+ * flushed. */
+size_t mx_mdbatch_pending(const struct mx_mdbatch *b, uint64_t *bytes);
 /* Drop what still waits (its tmp/ files are removed) and free. */
 void mx_mdbatch_free(struct mx_mdbatch *b);
+
+/* The umask in the text of /proc/PID/status ("Umask:\t0022" line), or
+ * -1 when there is none. */
+int mx_maildir_umask_parse(const char *status);
 
 /* Recompute maildirsize in root: the first line (the quota definition,
  * "NNNS,MMMC") is kept; the rest becomes one line with the bytes and

@@ -651,7 +651,7 @@ conv_begin(void *ctx, const struct mx_mbox_msg *m, struct mx_err *err)
 		return mx_err_set(err, MX_E_GENERIC, "SHA-256 init failed");
 	if (c->opts->dry_run)
 		return 0;
-	return mx_mdwriter_open(&c->w, c->maildir, err);
+	return mx_mdbatch_writer(c->batch, &c->w, err);
 }
 
 static int
@@ -768,10 +768,27 @@ safe_host(char *out, size_t len, const char *host)
 		snprintf(out, len, "localhost");
 }
 
-int
-mx_mbox_to_maildir(mx_mbox_read_fn rd, void *rctx, const char *maildir,
+void
+mx_mbox_conv_settle(struct mx_mdbatch *b, struct mx_mbox_conv_stats *stats)
+{
+	uint64_t em, eb;
+
+	if (b == NULL)
+		return;
+	/* Messages a flush found already in place (written meanwhile by
+	 * someone else) were counted as converted. */
+	mx_mdbatch_existed(b, &em, &eb);
+	stats->messages -= em;
+	stats->bytes -= eb;
+	stats->existing += em;
+	mx_mdbatch_free(b);
+}
+
+static int
+conv_run(mx_mbox_read_fn rd, void *rctx, const char *maildir,
     const struct mx_mbox_conv_opts *opts, mx_mbox_damage_fn dmg,
-    void *dctx, struct mx_mbox_conv_stats *stats, struct mx_err *err)
+    void *dctx, struct mx_mbox_conv_stats *stats, struct mx_mdbatch **held,
+    struct mx_err *err)
 {
 	static const struct mx_mbox_ops ops = {
 		conv_begin, conv_data, conv_end, conv_damage
@@ -814,22 +831,35 @@ mx_mbox_to_maildir(mx_mbox_read_fn rd, void *rctx, const char *maildir,
 		goto out;
 	if (mx_mbox_parse(rd, rctx, opts->format, &ops, &c, err) == -1)
 		goto out;
-	if (mx_mdbatch_flush(c.batch, err) == -1)
+	if (held == NULL && mx_mdbatch_flush(c.batch, err) == -1)
 		goto out;
 	rc = 0;
 out:
-	if (c.batch != NULL) {
-		uint64_t em, eb;
-
-		mx_mdbatch_existed(c.batch, &em, &eb);
-		stats->messages -= em;
-		stats->bytes -= eb;
-		stats->existing += em;
-	}
-	mx_mdbatch_free(c.batch);
-	mx_mdwriter_abort(c.w);
+	mx_mdwriter_abort(c.w);	/* before its batch's descriptors close */
+	if (rc == 0 && held != NULL)
+		*held = c.batch;	/* the caller flushes and settles */
+	else
+		mx_mbox_conv_settle(c.batch, stats);
 	mx_nameset_free(c.existing);
 	mx_nameset_free(c.used);
 	EVP_MD_CTX_free(c.md);
 	return rc;
+}
+
+int
+mx_mbox_to_maildir(mx_mbox_read_fn rd, void *rctx, const char *maildir,
+    const struct mx_mbox_conv_opts *opts, mx_mbox_damage_fn dmg,
+    void *dctx, struct mx_mbox_conv_stats *stats, struct mx_err *err)
+{
+	return conv_run(rd, rctx, maildir, opts, dmg, dctx, stats, NULL, err);
+}
+
+int
+mx_mbox_to_maildir_held(mx_mbox_read_fn rd, void *rctx, const char *maildir,
+    const struct mx_mbox_conv_opts *opts, mx_mbox_damage_fn dmg,
+    void *dctx, struct mx_mbox_conv_stats *stats, struct mx_mdbatch **batch,
+    struct mx_err *err)
+{
+	*batch = NULL;
+	return conv_run(rd, rctx, maildir, opts, dmg, dctx, stats, batch, err);
 }

@@ -94,6 +94,22 @@ int mx_mbox_to_maildir(mx_mbox_read_fn rd, void *rctx, const char *maildir,
     const struct mx_mbox_conv_opts *opts, mx_mbox_damage_fn damage,
     void *dctx, struct mx_mbox_conv_stats *stats, struct mx_err *err);
 
+/* Converting several mboxes with one sync for many of them: as
+ * mx_mbox_to_maildir, but the messages still waiting for a sync stay in
+ * *batch (NULL in a dry run), none of them visible yet. The caller
+ * flushes it, alone or with others (mx_mdbatch_flush_many: one syncfs
+ * for them all), then passes it to mx_mbox_conv_settle, which makes
+ * stats final and frees it; or frees it (mx_mdbatch_free: its messages
+ * are dropped). On failure (-1) nothing is held. */
+struct mx_mdbatch;
+int mx_mbox_to_maildir_held(mx_mbox_read_fn rd, void *rctx,
+    const char *maildir, const struct mx_mbox_conv_opts *opts,
+    mx_mbox_damage_fn damage, void *dctx, struct mx_mbox_conv_stats *stats,
+    struct mx_mdbatch **batch, struct mx_err *err);
+/* After the flush: counts messages a flush found already in place as
+ * "existing" in stats, and frees b (NULL: nothing). */
+void mx_mbox_conv_settle(struct mx_mdbatch *b, struct mx_mbox_conv_stats *stats);
+
 /* A read function over a file descriptor (ctx: a pointer to the int). */
 ssize_t mx_mbox_read_fd(void *ctx, void *buf, size_t len, struct mx_err *err);
 

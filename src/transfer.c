@@ -30,6 +30,9 @@
 #define CHUNK_ARGS 60000	/* bytes of names per command line */
 #define REMOTE_CHUNK (32u << 20)	/* bytes per tar x before moving */
 #define REPORT_MAX 50		/* lines naming messages */
+#define TAR_BLOCK 32768		/* bytes per write of a tar stream to a
+				   host: one SSH packet each (libarchive's
+				   default, 10240, makes three times as many) */
 
 const char *
 mx_xfer_state_name(enum mx_xfer_state s)
@@ -123,6 +126,12 @@ prog_state(struct prog *g, enum mx_xfer_state s)
 
 /* Sinks ---------------------------------------------------------------- */
 
+/* A tar stream into a command on a host. */
+struct out {
+	struct mx_stream *s;
+	struct mx_err *err;	/* where a write error goes */
+};
+
 struct sink {
 	struct mx_host *to;
 	char *dst;		/* Maildir path as the host sees it */
@@ -135,8 +144,7 @@ struct sink {
 	int stagefd, dstfd, oldcwd;
 	/* remote */
 	struct archive *tw;
-	struct mx_stream *ts;
-	struct mx_err *werr;
+	struct out out;
 	uint64_t chunk, chunk_max;
 	/* current entry */
 	char path[PATH_MAX];
@@ -186,15 +194,17 @@ local_sink_open(struct sink *k, struct mx_err *err)
 	return 0;
 }
 
-static ssize_t
-tw_write(struct archive *a, void *ctx, const void *buf, size_t len)
+/* libarchive's writer into a command's stdin on a host (a tar x): the
+ * first write error is kept in err. */
+static la_ssize_t
+out_write(struct archive *a, void *ctx, const void *buf, size_t len)
 {
-	struct sink *k = ctx;
+	struct out *o = ctx;
 
 	(void)a;
-	if (mx_stream_write(k->ts, buf, len, k->werr) == -1)
+	if (mx_stream_write(o->s, buf, len, o->err) == -1)
 		return -1;
-	return (ssize_t)len;
+	return (la_ssize_t)len;
 }
 
 /* The folder markers a remote target lacks, as empty files in the tar
@@ -222,7 +232,7 @@ sink_markers(struct sink *k, struct mx_err *err)
 		archive_entry_set_gid(e, k->gid);
 		archive_entry_set_size(e, 0);
 		archive_entry_set_mtime(e, time(NULL), 0);
-		k->werr = err;
+		k->out.err = err;
 		r = archive_write_header(k->tw, e);
 		archive_entry_free(e);
 		if (r < ARCHIVE_WARN)
@@ -250,19 +260,20 @@ remote_chunk_open(struct sink *k, struct mx_err *err)
 		mx_buf_append(&cmd, k->prep->data, k->prep->len);
 		mx_buf_puts(&cmd, " && exec ");
 		mx_shell_join(&cmd, argv);
-		r = mx_host_exec_write_sh(k->to, cmd.data, &k->ts, err);
+		r = mx_host_exec_write_sh(k->to, cmd.data, &k->out.s, err);
 		mx_buf_free(&cmd);
 		mx_buf_reset(k->prep);
 		if (r == -1)
 			return -1;
-	} else if (mx_host_exec_write(k->to, argv, &k->ts, err) == -1) {
+	} else if (mx_host_exec_write(k->to, argv, &k->out.s, err) == -1) {
 		return -1;
 	}
-	k->werr = err;
+	k->out.err = err;
 	k->tw = archive_write_new();
 	if (k->tw == NULL ||
 	    archive_write_set_format_pax_restricted(k->tw) != ARCHIVE_OK ||
-	    archive_write_open(k->tw, k, NULL, tw_write, NULL) != ARCHIVE_OK) {
+	    archive_write_set_bytes_per_block(k->tw, TAR_BLOCK) != ARCHIVE_OK ||
+	    archive_write_open(k->tw, &k->out, NULL, out_write, NULL) != ARCHIVE_OK) {
 		mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
 		    k->tw ? archive_error_string(k->tw) : "");
 		return -1;
@@ -287,18 +298,30 @@ note_full(struct sink *k, struct mx_err *err)
 		    mx_host_name(k->to), k->dst, avail / 1024);
 }
 
+/* The shell words that link a stage's files into place (run in the
+ * stage): one hard link per file (cp -l: a message appears whole, with
+ * its owner, mode and mtime), never over a name already there (-n: what
+ * the target had stays, and the stage's file keeps one link). Whether cp
+ * skipped a name is not its exit status (coreutils 9.2 turned skips into
+ * failures) but whether the target has the name: a file left unlinked
+ * whose name the target lacks fails the command, with cp's message. */
+static void
+link_in(struct mx_buf *cmd)
+{
+	mx_buf_puts(cmd, " && { cp -Rln -- ./. ../ || :; } && L=$(find . -type f "
+	    "-links 1 ! -exec test -e ../{} \\; -print) && if [ -n \"$L\" ]; then "
+	    "echo \"not put in place: $L\" >&2; exit 1; fi");
+}
+
 /* The shell script that puts what tar x wrote into the stage in place
- * (final: then removes the stage; else empties it): one hard link per
- * file (cp -l: a message appears whole, with its owner, mode and mtime),
- * never over a name already there (-n: what the target had stays, and
- * its file is left in the stage with one link). In a subshell: the
+ * (final: then removes the stage; else empties it). In a subshell: the
  * caller goes on in its own directory. */
 static void
 move_script(struct mx_buf *cmd, const char *stage, int final)
 {
 	mx_buf_puts(cmd, "( cd ");
 	mx_shell_quote(cmd, stage);
-	mx_buf_puts(cmd, " && cp -Rln -- ./. ../");
+	link_in(cmd);
 	if (final) {
 		mx_buf_puts(cmd, " && cd / && rm -rf ");
 		mx_shell_quote(cmd, stage);
@@ -319,16 +342,16 @@ remote_chunk_close(struct sink *k, int final, struct mx_err *err)
 
 	if (k->tw == NULL)
 		return 0;
-	k->werr = err;
+	k->out.err = err;
 	r = archive_write_close(k->tw);
 	archive_write_free(k->tw);
 	k->tw = NULL;
-	if (mx_stream_close(k->ts, &st, &eo, err) == -1) {
-		k->ts = NULL;
+	if (mx_stream_close(k->out.s, &st, &eo, err) == -1) {
+		k->out.s = NULL;
 		mx_buf_free(&eo);
 		return -1;
 	}
-	k->ts = NULL;
+	k->out.s = NULL;
 	if (r != ARCHIVE_OK || st != 0) {
 		mx_err_set(err, MX_E_REMOTE, _("%s: tar x failed (status %d): %s"),
 		    mx_host_name(k->to), st, eo.data ? eo.data : "");
@@ -384,7 +407,7 @@ sink_begin(struct sink *k, const char *path, const char *name, uint64_t size,
 	archive_entry_set_gid(e, k->gid);
 	archive_entry_set_size(e, (la_int64_t)size);
 	archive_entry_set_mtime(e, (time_t)mtime, 0);
-	k->werr = err;
+	k->out.err = err;
 	if (k->local) {
 		/* A stage file left by an earlier pass is ours: replace it. */
 		unlinkat(k->stagefd, name, 0);
@@ -405,7 +428,7 @@ sink_data(struct sink *k, const void *p, size_t n, struct mx_err *err)
 {
 	la_ssize_t w;
 
-	k->werr = err;
+	k->out.err = err;
 	w = archive_write_data(k->local ? k->disk : k->tw, p, n);
 	if (w < 0 || (size_t)w != n) {
 		mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
@@ -424,7 +447,7 @@ sink_end(struct sink *k, struct mx_err *err)
 {
 	int r;
 
-	k->werr = err;
+	k->out.err = err;
 	r = archive_write_finish_entry(k->local ? k->disk : k->tw);
 	if (r < ARCHIVE_WARN)
 		return mx_err_set(err, MX_E_IO, _("%s: cannot write %s: %s"),
@@ -472,8 +495,8 @@ sink_free(struct sink *k)
 		archive_write_free(k->tw);
 		k->tw = NULL;
 	}
-	if (k->ts != NULL)
-		mx_stream_close(k->ts, NULL, NULL, NULL);
+	if (k->out.s != NULL)
+		mx_stream_close(k->out.s, NULL, NULL, NULL);
 	if (k->oldcwd != -1) {
 		if (fchdir(k->oldcwd) == -1) {
 			/* nothing better to do: the thread ends soon */
@@ -1279,22 +1302,6 @@ convert_mbox(struct job *j, const char *spool, struct mx_err *err)
 /* Plesk's @attachments beside the Maildir: the whole tree, modes kept,
  * owners remapped, files already on the target left alone. ------------- */
 
-struct attw {
-	struct mx_stream *s;
-	struct mx_err *err;
-};
-
-static ssize_t
-att_write(struct archive *a, void *ctx, const void *buf, size_t len)
-{
-	struct attw *w = ctx;
-
-	(void)a;
-	if (mx_stream_write(w->s, buf, len, w->err) == -1)
-		return -1;
-	return (ssize_t)len;
-}
-
 static int
 att_path_ok(const char *p)
 {
@@ -1316,7 +1323,7 @@ copy_attachments(struct job *j, struct mx_err *err)
 	struct mx_stream *in = NULL;
 	struct archive *a = NULL, *w = NULL;
 	struct archive_entry *e;
-	struct attw aw = { NULL, err };
+	struct out aw = { NULL, err };
 	struct src *sr = NULL;
 	struct mx_buf eo = MX_BUF_INIT;
 	la_ssize_t n;
@@ -1364,7 +1371,7 @@ copy_attachments(struct job *j, struct mx_err *err)
 	archive_read_support_format_gnutar(a);
 	archive_write_set_format_pax_restricted(w);
 	if (archive_read_open(a, sr, NULL, src_read, NULL) != ARCHIVE_OK ||
-	    archive_write_open(w, &aw, NULL, att_write, NULL) != ARCHIVE_OK) {
+	    archive_write_open(w, &aw, NULL, out_write, NULL) != ARCHIVE_OK) {
 		mx_err_set(err, MX_E_IO, _("@attachments: %s"),
 		    archive_error_string(a));
 		goto out;
@@ -1845,8 +1852,7 @@ struct group {
 	char **rel;		/* each one's source path without its '/' */
 	char **stage;		/* each one's stage on the new host */
 	struct archive *tw;	/* the archive of them all, */
-	struct mx_stream *ts;	/* into the new host's tar x */
-	struct mx_err *err;
+	struct out out;		/* into the new host's tar x */
 };
 
 /* Whether a planned job can copy in a group. */
@@ -1868,17 +1874,6 @@ path_within(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
 }
 
-static la_ssize_t
-group_write(struct archive *a, void *ctx, const void *buf, size_t len)
-{
-	struct group *g = ctx;
-
-	(void)a;
-	if (mx_stream_write(g->ts, buf, len, g->err) == -1)
-		return -1;
-	return (la_ssize_t)len;
-}
-
 /* The group's archive on its way to the new host: a directory entry
  * "I/" for every member first (so that tar x finds each member it is
  * told of, even one whose files vanished meanwhile), then the members'
@@ -1891,11 +1886,12 @@ group_archive(struct group *g, struct mx_err *err)
 	size_t i;
 	int r;
 
-	g->err = err;
+	g->out.err = err;
 	g->tw = archive_write_new();
 	if (g->tw == NULL ||
 	    archive_write_set_format_pax_restricted(g->tw) != ARCHIVE_OK ||
-	    archive_write_open(g->tw, g, NULL, group_write, NULL) != ARCHIVE_OK)
+	    archive_write_set_bytes_per_block(g->tw, TAR_BLOCK) != ARCHIVE_OK ||
+	    archive_write_open(g->tw, &g->out, NULL, out_write, NULL) != ARCHIVE_OK)
 		return mx_err_set(err, MX_E_IO, _("cannot start the tar stream: %s"),
 		    g->tw ? archive_error_string(g->tw) : "");
 	for (i = 0; i < g->n; i++) {
@@ -1949,6 +1945,18 @@ group_entry(void *ctx, struct archive *a, struct archive_entry *e,
 	return job_entry(g->m[best], a, e, p, err);
 }
 
+/* The members' stages, as words of a command. */
+static void
+group_stages(const struct group *g, struct mx_buf *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		mx_buf_puts(cmd, " ");
+		mx_shell_quote(cmd, g->stage[i]);
+	}
+}
+
 /* The new host's command for the group: every target prepared, the
  * stages made, then one tar x putting each member's files into its
  * stage. */
@@ -1963,10 +1971,7 @@ group_receiver(struct group *g, struct mx_buf *cmd)
 		mx_buf_reset(&g->m[i]->prep);
 	}
 	mx_buf_puts(cmd, "mkdir -m 700");
-	for (i = 0; i < g->n; i++) {
-		mx_buf_puts(cmd, " ");
-		mx_shell_quote(cmd, g->stage[i]);
-	}
+	group_stages(g, cmd);
 	mx_buf_puts(cmd, " && exec tar --numeric-owner --strip-components=1 -xpf -");
 	for (i = 0; i < g->n; i++) {
 		mx_buf_puts(cmd, " -C ");
@@ -2059,6 +2064,9 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		struct mx_buf a = MX_BUF_INIT;
 
 		g.rel[i] = strdup(j->srcpath + 1);
+		if (g.rel[i] != NULL)	/* "a/b/" names the same as "a/b" */
+			for (k = strlen(g.rel[i]); k > 0 && g.rel[i][k - 1] == '/'; k--)
+				g.rel[i][k - 1] = '\0';
 		mx_buf_printf(&a, "%s/%s", j->sink.hdst, MX_STAGE);
 		g.stage[i] = mx_buf_steal(&a);
 		if (g.rel[i] == NULL || g.stage[i] == NULL) {
@@ -2086,12 +2094,12 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		m[i]->sink.chunk_max = UINT64_MAX;
 	}
 	group_receiver(&g, &cmd);
-	if (mx_host_exec_write_sh(to, cmd.data, &g.ts, err) == -1)
+	if (mx_host_exec_write_sh(to, cmd.data, &g.out.s, err) == -1)
 		goto out;
 	if (group_archive(&g, err) == -1 ||
 	    read_stream(from, argv, group_entry, &g, err) == -1)
 		goto out;
-	g.err = err;
+	g.out.err = err;
 	wr = archive_write_close(g.tw);
 	for (k = 0; k < n; k++)
 		m[k]->sink.tw = NULL;
@@ -2104,11 +2112,11 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		goto out;
 	}
 	st = -1;
-	if (mx_stream_close(g.ts, &st, &eo, err) == -1) {
-		g.ts = NULL;
+	if (mx_stream_close(g.out.s, &st, &eo, err) == -1) {
+		g.out.s = NULL;
 		goto out;
 	}
-	g.ts = NULL;
+	g.out.s = NULL;
 	if (st != 0) {
 		mx_err_set(err, MX_E_REMOTE, _("%s: tar x failed (status %d): %s"),
 		    mx_host_name(to), st, eo.data ? eo.data : "");
@@ -2121,29 +2129,21 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 	 * file of that name: verify reads its digest instead), then the
 	 * stages removed. Then the targets listed: two round trips. */
 	mx_buf_reset(&cmd);
-	mx_buf_puts(&cmd, "set -e; if command -v openssl >/dev/null 2>&1; then "
-	    "set -- openssl dgst -sha256 -r; else set -- sha256sum --; fi; "
-	    "find");
-	for (i = 0; i < n; i++) {
-		mx_buf_puts(&cmd, " ");
-		mx_shell_quote(&cmd, g.stage[i]);
-	}
-	mx_buf_puts(&cmd, " -type f -exec \"$@\" {} +");
+	mx_buf_puts(&cmd, "set -e; ");
+	mx_listing_digest_fn(&cmd);
+	mx_buf_puts(&cmd, "find");
+	group_stages(&g, &cmd);
+	mx_buf_puts(&cmd, " -type f -exec $D {} +");
 	for (i = 0; i < n; i++) {
 		mx_buf_puts(&cmd, "; ( cd ");
 		mx_shell_quote(&cmd, g.stage[i]);
-		mx_buf_puts(&cmd, " && exec cp -Rln -- ./. ../ )");
+		link_in(&cmd);
+		mx_buf_puts(&cmd, " )");
 	}
 	mx_buf_puts(&cmd, "; find");
-	for (i = 0; i < n; i++) {
-		mx_buf_puts(&cmd, " ");
-		mx_shell_quote(&cmd, g.stage[i]);
-	}
+	group_stages(&g, &cmd);
 	mx_buf_puts(&cmd, " -type f -links 1 -printf '@L %p\\n'; cd / && rm -rf");
-	for (i = 0; i < n; i++) {
-		mx_buf_puts(&cmd, " ");
-		mx_shell_quote(&cmd, g.stage[i]);
-	}
+	group_stages(&g, &cmd);
 	if (run_script(to, cmd.data, &out, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -2172,8 +2172,8 @@ out:
 		m[i]->sink.tw = NULL;
 	if (g.tw != NULL)
 		archive_write_free(g.tw);
-	if (g.ts != NULL)
-		mx_stream_close(g.ts, NULL, NULL, NULL);
+	if (g.out.s != NULL)
+		mx_stream_close(g.out.s, NULL, NULL, NULL);
 	for (i = 0; i < n; i++) {
 		if (ls != NULL && ls[i].idx != NULL)
 			mx_listing_free(&ls[i]);

@@ -1,29 +1,43 @@
-/* cmd-mbox2maildir.c - the "mbox2maildir" verb: convert one mbox file
- * into a Maildir, keeping flags, dates and X-UIDL/X-UID headers.
+/* cmd-mbox2maildir.c - the "mbox2maildir" verb: convert an mbox file
+ * into a Maildir, keeping flags, dates and X-UIDL/X-UID headers; with
+ * --into, many mboxes in one run, each into DIR/BASENAME, on --jobs
+ * threads.
  *
  * Exit status: 0 all read cleanly; 1 damage was reported (every good
- * message is still imported) or the conversion failed; 2 bad usage. */
+ * message is still imported) or a conversion failed (with --into: the
+ * worst of the mboxes; one failing never stops the others); 2 bad usage
+ * (nothing written). */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "i18n.h"
+#include "maildir.h"
 #include "mbox.h"
 
 static void
 m2m_usage(FILE *fp)
 {
 	fputs(_("Usage: mxmove mbox2maildir [OPTION]... MBOX MAILDIR\n"
-	    "Convert an mbox file into a Maildir (created when missing).\n"
-	    "Running it again adds only the messages not yet converted.\n\n"
+	    "   or: mxmove mbox2maildir [OPTION]... --into DIR MBOX...\n"
+	    "Convert an mbox file into a Maildir (created when missing); with\n"
+	    "--into, each MBOX into DIR/BASENAME (DIR and the Maildirs created\n"
+	    "when missing). Running it again adds only the messages not yet\n"
+	    "converted.\n\n"
+	    "  --into DIR     convert every MBOX into DIR/BASENAME of it\n"
+	    "  --jobs N       with --into: mboxes converted at once (2)\n"
 	    "  --format F     mboxo (default), mboxrd or mboxcl2\n"
 	    "  --host NAME    host part of the new file names (default: this host)\n"
 	    "  --owner U:G    numeric owner of what is written\n"
@@ -39,6 +53,300 @@ report_damage(void *ctx, uint64_t off, const char *what)
 	    ": %s\n"), mbox, off, what);
 }
 
+static void
+report_stats(const char *mbox, const struct mx_mbox_conv_opts *opts,
+    const struct mx_mbox_conv_stats *st)
+{
+	printf(opts->dry_run ?
+	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) to convert, %"
+	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
+	    " damaged spots\n") :
+	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) converted, %"
+	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
+	    " damaged spots\n"),
+	    mbox, st->messages, st->bytes, st->existing, st->pseudo,
+	    st->damaged);
+}
+
+/* Convert one mbox; the exit status it deserves. With held NULL, all of
+ * it; else (--into: several run at once, errors name the mbox) what
+ * waits for a sync is left in *held, stats to be reported once it is
+ * flushed (status -1 then). */
+static int
+convert_one(const char *mbox, const char *maildir,
+    const struct mx_mbox_conv_opts *opts, struct mx_mbox_conv_stats *stp,
+    struct mx_mdbatch **held)
+{
+	struct mx_mbox_conv_stats st;
+	struct mx_err err;
+	struct stat sb;
+	int fd, rc, prefix = held != NULL;
+
+	if (stp == NULL)
+		stp = &st;
+	fd = open(mbox, O_RDONLY | O_CLOEXEC);
+	if (fd != -1 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		close(fd);
+		fd = -1;
+		errno = EISDIR;		/* refused before a Maildir is made */
+	}
+	if (fd == -1) {
+		fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), mbox,
+		    strerror(errno));
+		return MX_EXIT_FAIL;
+	}
+	mx_err_clear(&err);
+	if (held != NULL)
+		rc = mx_mbox_to_maildir_held(mx_mbox_read_fd, &fd, maildir, opts,
+		    report_damage, (void *)mbox, stp, held, &err);
+	else
+		rc = mx_mbox_to_maildir(mx_mbox_read_fd, &fd, maildir, opts,
+		    report_damage, (void *)mbox, stp, &err);
+	close(fd);
+	if (rc == -1) {
+		if (prefix) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), mbox,
+			    err.msg);
+			return MX_EXIT_FAIL;
+		}
+		return mx_cmd_fail("mbox2maildir", err.msg);
+	}
+	if (held != NULL)
+		return -1;
+	report_stats(mbox, opts, stp);
+	return stp->damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+}
+
+/* --into ------------------------------------------------------------ */
+
+struct into_job {
+	char *mbox;
+	const char *base;	/* its last path component */
+	char *maildir;		/* DIR/BASE */
+	int status;
+	struct mx_mbox_conv_stats st;
+	struct mx_mdbatch *held;	/* converted, waiting for a sync */
+};
+
+/* A thread's converted mboxes wait for one sync together, up to: */
+#define HOLD_JOBS 32
+#define HOLD_MSGS 512
+#define HOLD_BYTES ((uint64_t)64 << 20)
+
+struct into {
+	struct into_job *jobs;
+	size_t n;
+	size_t next;		/* the next job to take (atomic) */
+	const struct mx_mbox_conv_opts *opts;
+};
+
+/* The last component of a path ("a/b/" -> "b"), in place (trailing
+ * slashes cut); NULL for "", ".", ".." or "/". */
+static const char *
+path_base(char *path)
+{
+	size_t n = strlen(path);
+	char *s;
+
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	s = strrchr(path, '/');
+	s = s ? s + 1 : path;
+	if (*s == '\0' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return NULL;
+	return s;
+}
+
+static int
+base_cmp(const void *a, const void *b)
+{
+	const struct into_job *x = a, *y = b;
+
+	return strcmp(x->base, y->base);
+}
+
+/* One sync for the held mboxes, their messages into place, their
+ * results reported. */
+static void
+settle(const struct into *in, struct into_job **held, size_t n)
+{
+	struct mx_mdbatch *bs[HOLD_JOBS] = { NULL };
+	struct mx_err *errs;
+	int rcs[HOLD_JOBS];
+	size_t i;
+
+	if (n == 0)
+		return;
+	errs = calloc(n, sizeof *errs);
+	for (i = 0; i < n; i++)
+		bs[i] = held[i]->held;
+	if (errs == NULL) {
+		for (i = 0; i < n; i++) {
+			mx_mdbatch_free(bs[i]);
+			held[i]->held = NULL;
+			fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"),
+			    held[i]->mbox, strerror(ENOMEM));
+			held[i]->status = MX_EXIT_FAIL;
+		}
+		return;
+	}
+	mx_mdbatch_flush_many(bs, n, rcs, errs);
+	for (i = 0; i < n; i++) {
+		struct into_job *j = held[i];
+
+		j->held = NULL;
+		if (rcs[i] == -1) {
+			mx_mdbatch_free(bs[i]);
+			fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), j->mbox,
+			    errs[i].msg);
+			j->status = MX_EXIT_FAIL;
+			continue;
+		}
+		mx_mbox_conv_settle(bs[i], &j->st);
+		report_stats(j->mbox, in->opts, &j->st);
+		j->status = j->st.damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+	}
+	free(errs);
+}
+
+static void *
+into_worker(void *arg)
+{
+	struct into *in = arg;
+	struct into_job *j, *held[HOLD_JOBS];
+	uint64_t msgs = 0, bytes = 0, b;
+	size_t i, nheld = 0;
+
+	for (;;) {
+		i = __atomic_fetch_add(&in->next, 1, __ATOMIC_RELAXED);
+		if (i >= in->n)
+			break;
+		j = &in->jobs[i];
+		j->status = convert_one(j->mbox, j->maildir, in->opts, &j->st,
+		    &j->held);
+		if (j->status != -1)
+			continue;	/* failed, and said so */
+		held[nheld++] = j;
+		msgs += mx_mdbatch_pending(j->held, &b);
+		bytes += b;
+		if (nheld == HOLD_JOBS || msgs >= HOLD_MSGS || bytes >= HOLD_BYTES) {
+			settle(in, held, nheld);
+			nheld = 0;
+			msgs = bytes = 0;
+		}
+	}
+	settle(in, held, nheld);
+	return NULL;
+}
+
+static int
+make_into(const char *dir, const struct mx_mbox_conv_opts *opts)
+{
+	struct mx_err err;
+	int made;
+
+	if (opts->dry_run)
+		return 0;
+	mx_err_clear(&err);
+	if (mx_maildir_make_parent(dir, 0700, opts->uid, opts->gid, &made,
+	    &err) == -1) {
+		fprintf(stderr, "mxmove mbox2maildir: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+convert_into(const char *dir, char **mboxes, size_t n, long nthreads,
+    const struct mx_mbox_conv_opts *opts)
+{
+	struct into in;
+	struct into_job *sorted = NULL;
+	pthread_t *th = NULL;
+	size_t i, started = 0;
+	int rc = MX_EXIT_USAGE;
+
+	memset(&in, 0, sizeof in);
+	in.opts = opts;
+	in.n = n;
+	in.jobs = calloc(n, sizeof *in.jobs);
+	sorted = calloc(n, sizeof *sorted);
+	if (in.jobs == NULL || sorted == NULL) {
+		rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+		goto out;
+	}
+	/* Every name checked before anything is written. */
+	for (i = 0; i < n; i++) {
+		in.jobs[i].mbox = strdup(mboxes[i]);
+		if (in.jobs[i].mbox == NULL) {
+			rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+			goto out;
+		}
+		in.jobs[i].base = path_base(in.jobs[i].mbox);
+		if (in.jobs[i].base == NULL) {
+			fprintf(stderr, _("mxmove mbox2maildir: '%s' names no "
+			    "file: no Maildir name can come from it\n"),
+			    mboxes[i]);
+			goto out;
+		}
+		if (asprintf(&in.jobs[i].maildir, "%s/%s", dir,
+		    in.jobs[i].base) == -1) {
+			in.jobs[i].maildir = NULL;
+			rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+			goto out;
+		}
+		if (strlen(in.jobs[i].maildir) >= PATH_MAX - 64) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s: path too "
+			    "long\n"), in.jobs[i].maildir);
+			goto out;
+		}
+	}
+	memcpy(sorted, in.jobs, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, base_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1].base, sorted[i].base) == 0) {
+			fprintf(stderr, _("mxmove mbox2maildir: %s and %s would "
+			    "both go into %s/%s: convert them in separate runs "
+			    "(nothing written)\n"), sorted[i - 1].mbox,
+			    sorted[i].mbox, dir, sorted[i].base);
+			goto out;
+		}
+	if (make_into(dir, opts) == -1) {
+		rc = MX_EXIT_FAIL;
+		goto out;
+	}
+	if ((size_t)nthreads > n)
+		nthreads = (long)n;
+	th = calloc((size_t)nthreads, sizeof *th);
+	if (th == NULL) {
+		rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
+		goto out;
+	}
+	/* The calling thread is one of the workers. */
+	for (i = 1; i < (size_t)nthreads; i++) {
+		if (pthread_create(&th[i], NULL, into_worker, &in) != 0)
+			break;
+		started++;
+	}
+	into_worker(&in);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	rc = MX_EXIT_OK;
+	for (i = 0; i < n; i++)
+		if (in.jobs[i].status > rc)
+			rc = in.jobs[i].status;
+out:
+	if (in.jobs != NULL)
+		for (i = 0; i < n; i++) {
+			free(in.jobs[i].mbox);
+			free(in.jobs[i].maildir);
+		}
+	free(in.jobs);
+	free(sorted);
+	free(th);
+	return rc;
+}
+
 int
 mx_cmd_mbox2maildir(int argc, char **argv)
 {
@@ -47,15 +355,18 @@ mx_cmd_mbox2maildir(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "into", required_argument, NULL, 'i' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mx_mbox_conv_opts opts;
-	struct mx_mbox_conv_stats st;
-	struct mx_err err;
+	const char *into = NULL;
+	struct rlimit rl;
 	unsigned long u, g;
+	long jobs = 2;
+	int c, have_jobs = 0;
 	char *end;
-	int c, fd, rc;
 
 	memset(&opts, 0, sizeof opts);
 	opts.format = MX_MBOXO;
@@ -93,6 +404,25 @@ bad_owner:
 		case 'n':
 			opts.dry_run = 1;
 			break;
+		case 'i':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, _("mxmove mbox2maildir: --into "
+				    "wants a directory\n"));
+				return MX_EXIT_USAGE;
+			}
+			into = optarg;
+			break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || jobs < 1 ||
+			    jobs > 64) {
+				fprintf(stderr, _("mxmove mbox2maildir: --jobs "
+				    "wants a number from 1 to 64\n"));
+				return MX_EXIT_USAGE;
+			}
+			have_jobs = 1;
+			break;
 		case 'h':
 			m2m_usage(stdout);
 			return MX_EXIT_OK;
@@ -101,30 +431,29 @@ bad_owner:
 			return MX_EXIT_USAGE;
 		}
 	}
+	/* Files wait open until their batch is synced (see maildir.h):
+	 * room for them, within the hard limit. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+	    rl.rlim_cur < 65536) {
+		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (into != NULL) {
+		if (argc - optind < 1) {
+			m2m_usage(stderr);
+			return MX_EXIT_USAGE;
+		}
+		return convert_into(into, argv + optind, (size_t)(argc - optind),
+		    jobs, &opts);
+	}
+	if (have_jobs) {
+		fprintf(stderr, _("mxmove mbox2maildir: --jobs goes with "
+		    "--into\n"));
+		return MX_EXIT_USAGE;
+	}
 	if (argc - optind != 2) {
 		m2m_usage(stderr);
 		return MX_EXIT_USAGE;
 	}
-	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), argv[optind],
-		    strerror(errno));
-		return MX_EXIT_FAIL;
-	}
-	mx_err_clear(&err);
-	rc = mx_mbox_to_maildir(mx_mbox_read_fd, &fd, argv[optind + 1], &opts,
-	    report_damage, argv[optind], &st, &err);
-	close(fd);
-	if (rc == -1)
-		return mx_cmd_fail("mbox2maildir", err.msg);
-	printf(opts.dry_run ?
-	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) to convert, %"
-	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
-	    " damaged spots\n") :
-	    _("%s: %" PRIu64 " messages (%" PRIu64 " bytes) converted, %"
-	    PRIu64 " already there, %" PRIu64 " pseudo skipped, %" PRIu64
-	    " damaged spots\n"),
-	    argv[optind], st.messages, st.bytes, st.existing, st.pseudo,
-	    st.damaged);
-	return st.damaged > 0 ? MX_EXIT_FAIL : MX_EXIT_OK;
+	return convert_one(argv[optind], argv[optind + 1], &opts, NULL, NULL);
 }

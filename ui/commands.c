@@ -32,7 +32,7 @@ const struct mx_command mx_commands[] = {
 	  N_("compare mailboxes on both hosts"), mx_cmd_verify },
 	{ "ledger", "(--from HOST --to HOST | --plan FILE) [--user NAME:SRC:DST]... [--json]",
 	  N_("the reconciliation ledger: counts, bytes, flags, dates, duplicates per user"), mx_cmd_ledger },
-	{ "mbox2maildir", "MBOX MAILDIR",
+	{ "mbox2maildir", "MBOX MAILDIR | --into DIR MBOX...",
 	  N_("convert an mbox file into a Maildir"), mx_cmd_mbox2maildir },
 	{ "mbox-check", "MBOX...",
 	  N_("find what could split an mbox wrongly, with byte offsets"), mx_cmd_mbox_check },

@@ -21,6 +21,7 @@
 
 #include "host.h"
 #include "transfer.h"
+#include "../unit/tree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -92,23 +93,11 @@ rm(const char *path, const struct stat *st, int type, struct FTW *f)
 	return 0;
 }
 
-static int
-rm_all(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 static void
 cleanup(void)
 {
 	if (rootlen > 0)
-		nftw(root, rm_all, 16, FTW_PHYS | FTW_DEPTH);
+		tree_rm(root);
 	mx_host_close(host);
 	host = NULL;
 }

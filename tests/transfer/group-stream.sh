@@ -88,20 +88,39 @@ rm "$NEW/home/u09/Maildir/.Sent"
 mkdir -p "$LAB/plant"
 cat >"$LAB/plant/cp" <<'CP'
 #!/bin/sh
+# PLANT: a file to make first; then cp answers as coreutils 9.2 does
+# when -n skips a name (status 1). NOCP: cp fails, links nothing.
+[ -n "$NOCP" ] && { echo "cp: cannot create hard link: Permission denied" >&2; exit 1; }
 if [ -n "$PLANT" ] && [ ! -e "$PLANT" ] && [ -d "$(dirname "$PLANT")" ]; then
 	echo "LATER 02" >"$PLANT"	# the size of the real one
 fi
-exec /usr/bin/cp "$@"
+/usr/bin/cp "$@" || exit
+[ -z "$PLANT" ] || { echo "cp: not replacing '$PLANT'" >&2; exit 1; }
 CP
 chmod 755 "$LAB/plant/cp"
 for i in 00 01 02 03; do
 	echo "later $i" >"$OLD/home/u$i/Maildir/new/1800000002.M3P$i.later"
 done
-PLANT="$NEW/home/u02/Maildir/new/1800000002.M3P02.later" PATH="$LAB/plant:$PATH" mx
+PLANT="$NEW/home/u02/Maildir/new/1800000002.M3P02.later" PATH="$LAB/plant:$PATH" mx --audit "$LAB/audit.2"
+is "$(grep -c 'tar cf - -C [^ ]*/home/u0[012]/Maildir' "$LAB/audit.2")" 0 "cp's status 1 for a name skipped does not fail the group"
 like "$out" "u02: failed: u02: 1 message does not match" "the planted file is found out"
 like "$out" "content differs \\(SHA-256\\): new/1800000002.M3P02.later" "and named"
 is "$(cat "$NEW/home/u02/Maildir/new/1800000002.M3P02.later")" "LATER 02" "the target's file left as it was"
 is "$(echo "$out" | grep -cE '^u0[013]: verified: 1 copied')" 3 "the others' new mail verified"
+
+# A cp that links nothing fails the users it was to put in place, with
+# its reason; nothing is half there.
+for i in 04 05 06; do
+	echo "cp $i" >"$OLD/home/u$i/Maildir/new/1800000003.M4P$i.cp"
+done
+NOCP=1 PATH="$LAB/plant:$PATH" mx
+is "$(echo "$out" | grep -cE '^u0[456]: failed: ')" 3 "the three fail"
+is "$(echo "$out" | grep -cE 'not put in place: \./new/1800000003\.M4P0[456]\.cp')" 3 \
+    "each file not put in place is named"
+like "$out" "Permission denied" "with cp's reason"
+is "$(ls "$NEW"/home/u0[456]/Maildir/new/*.cp 2>/dev/null | wc -l)" 0 "nothing in place"
+mx
+is "$(echo "$out" | grep -cE '^u0[456]: verified: 1 copied')" 3 "the next pass puts them in place"
 
 # kill -9 at a few moments of a pass with new mail for everyone, then a
 # full re-run: exactly the source's set everywhere.

@@ -3,7 +3,9 @@
 # kind of source and target side by side in one group - Maildirs, a
 # missing source, an mbox, a Maildir reached through a symbolic link, a
 # file where the target Maildir belongs - each user ends as it would
-# alone.
+# alone. GROUPS_VIA=--via-tar (groups-via-tar.sh) runs the same through
+# tar x and its shared streams, the way a remote target is written; the
+# Maildirs are named with a trailing '/' there.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lab/lab.sh"
 lab_enter "$@"
@@ -19,7 +21,7 @@ for i in $(seq -w 0 16); do
 	msg "$OLD/home/u$i/Maildir" "cur/1700000001.M1P$i.old:2,S" "one $i"
 	msg "$OLD/home/u$i/Maildir" ".Sent/new/1700000002.M2P$i.old" "two $i"
 	mkdir -p "$NEW/home/u$i"
-	echo "u$i /home/u$i/Maildir /home/u$i/Maildir 3000 3000" >>"$LAB/map"
+	echo "u$i /home/u$i/Maildir${GROUPS_VIA:+/} /home/u$i/Maildir 3000 3000" >>"$LAB/map"
 done
 # u17: no source; u18: an mbox; u19: a Maildir through a symbolic link;
 # u20: a file where the target Maildir belongs.
@@ -37,7 +39,7 @@ u20 /home/u20/Maildir /home/u20/Maildir 3000 3000
 MAP
 
 mx() { run_mx transfer --from "local:$OLD" --to "local:$NEW" --state "$ST" \
-    --map "$LAB/map" --jobs 1 "$@"; }
+    --map "$LAB/map" --jobs 1 ${GROUPS_VIA:-} "$@"; }
 mx --audit "$LAB/audit.1"
 is "$rc" 1 "two users fail: exit 1"
 is "$(echo "$out" | grep -cE '^u(0[0-9]|1[0-6]): verified: 2 copied')" 17 "the 17 Maildirs copied and verified"
@@ -46,6 +48,9 @@ like "$out" 'u18: verified: 1 copied' "the mbox converted and copied"
 like "$out" 'u19: verified: 1 copied' "the Maildir behind a symbolic link copied"
 like "$out" 'u20: failed: .*/home/u20/Maildir is a file, not a Maildir' "the file where a Maildir belongs is named"
 is "$(cat "$NEW/home/u20/Maildir")" "not a Maildir" "and left as it was"
+if [ -n "${GROUPS_VIA:-}" ]; then
+	ok "$([ "$(grep -c 'tar cf - -C / ' "$LAB/audit.1")" -ge 2 ]; echo $?)" "copied in shared streams"
+fi
 lists=$(grep -c 'find -H' "$LAB/audit.1")
 ok "$([ "$lists" -le 12 ]; echo $?)" "the 21 users listed in a few round trips ($lists)"
 is "$(find "$NEW/home" -type f -path '*/Maildir/*' ! -name maildirfolder ! -name maildirsize | wc -l)" 36 \

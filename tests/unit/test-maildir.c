@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ main(void)
 	struct stat st;
 	char dir[] = "/tmp/test-maildir.XXXXXX", path[512], key[256];
 	char flags[16];
-	uint64_t bytes, count, sz;
+	uint64_t bytes, count, sz, em2, eb2, pb;
 	int existed, i, added;
 
 	/* names */
@@ -230,6 +231,141 @@ main(void)
 		unlink(path);
 		snprintf(path, sizeof path, "%s/Maildir/cur/2000.B1.h:2,S", dir);
 		unlink(path);
+	}
+
+	/* writers of a batch: by descriptor, mode 0600 whatever the umask */
+	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t0022\nState:\tR\n"),
+	    022, "umask read from a status text");
+	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t0277\n"), 0277,
+	    "umask 0277 read");
+	is_int(mx_maildir_umask_parse("Name:\tx\nState:\tR\n"), -1,
+	    "no Umask line: unknown");
+	is_int(mx_maildir_umask_parse("Name:\tx\nUmask:\t08x\n"), -1,
+	    "a garbled Umask line: unknown");
+	{
+		static const mode_t masks[] = { 022, 0277, 022, 0277 };
+		struct mx_mdbatch *b;
+		struct mx_mdwriter *w2;
+		char md[256], name[64];
+		size_t mi;
+
+		for (mi = 0; mi < 4; mi++) {
+			mode_t old = umask(masks[mi]);
+			int named = mi >= 2;
+
+			snprintf(md, sizeof md, "%s/Batch%zu", dir, mi);
+			mx_maildir_make(md, 0700, (uid_t)-1, (gid_t)-1, &err);
+			ok(mx_mdbatch_new(&b, md, &err) == 0,
+			    "umask %03o, %s files: a batch", (unsigned)masks[mi],
+			    named ? "named" : "O_TMPFILE");
+			if (named)
+				mx_mdbatch_named(b);
+			ok(mx_mdbatch_writer(b, &w, &err) == 0, "a batch writer");
+			mx_mdwriter_write(w, "by fd\n", 6, &err);
+			if (named) {
+				snprintf(path, sizeof path,
+				    "test $(ls -A '%s/tmp' | wc -l) = 0", md);
+				ok(system(path) == 0, "no file made before it is "
+				    "needed (a message found there already costs "
+				    "no write)");
+			}
+			snprintf(name, sizeof name, "4000.D%zu.h:2,S", mi);
+			ok(mx_mdwriter_commit_batch(w, b, "cur", name, 0600,
+			    (uid_t)-1, (gid_t)-1, 1600000000, &err) == 0,
+			    "committed to the batch");
+			ok(mx_mdbatch_writer(b, &w, &err) == 0, "a second writer");
+			mx_mdwriter_write(w, "new\n", 4, &err);
+			ok(mx_mdwriter_commit_batch(w, b, "new", "4001.E.h", 0600,
+			    (uid_t)-1, (gid_t)-1, -1, &err) == 0, "one for new/");
+			ok(mx_mdbatch_writer(b, &w2, &err) == 0, "a third, aborted");
+			mx_mdwriter_write(w2, "gone\n", 5, &err);
+			mx_mdwriter_abort(w2);
+			is_int(mx_mdbatch_pending(b, &pb), 2, "two messages wait");
+			is_int(pb, 10, "of 10 bytes");
+			if (named) {
+				snprintf(path, sizeof path,
+				    "test $(ls -A '%s/tmp' | wc -l) = 2", md);
+				ok(system(path) == 0, "named: they wait in tmp/");
+			}
+			ok(mx_mdbatch_flush(b, &err) == 0, "flushed");
+			is_int(mx_mdbatch_pending(b, NULL), 0, "none waits after the flush");
+			snprintf(path, sizeof path, "%s/cur/%s", md, name);
+			ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600 &&
+			    st.st_mtime == 1600000000 && st.st_size == 6,
+			    "in cur/: mode 0600, mtime and size right");
+			is_str(slurp(path), "by fd\n", "its content");
+			snprintf(path, sizeof path, "%s/new/4001.E.h", md);
+			ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+			    "in new/: mode 0600");
+			/* the same name again: never replaced */
+			mx_mdbatch_writer(b, &w, &err);
+			mx_mdwriter_write(w, "other\n", 6, &err);
+			mx_mdwriter_commit_batch(w, b, "cur", name, 0600, (uid_t)-1,
+			    (gid_t)-1, -1, &err);
+			ok(mx_mdbatch_flush(b, &err) == 0, "second flush");
+			mx_mdbatch_existed(b, &em2, &eb2);
+			ok(em2 == 1 && eb2 == 6, "the name already there is counted");
+			snprintf(path, sizeof path, "%s/cur/%s", md, name);
+			is_str(slurp(path), "by fd\n", "and left intact");
+			mx_mdbatch_free(b);
+			snprintf(path, sizeof path, "ls -A '%s/tmp' | grep -q .", md);
+			ok(system(path) != 0, "tmp/ is empty");
+			umask(old);
+		}
+		/* one batch holding both kinds of file */
+		snprintf(md, sizeof md, "%s/Mixed", dir);
+		mx_maildir_make(md, 0700, (uid_t)-1, (gid_t)-1, &err);
+		mx_mdbatch_new(&b, md, &err);
+		mx_mdbatch_writer(b, &w, &err);
+		mx_mdwriter_write(w, "one\n", 4, &err);
+		mx_mdwriter_commit_batch(w, b, "cur", "5000.F.h:2,", 0600,
+		    (uid_t)-1, (gid_t)-1, -1, &err);
+		mx_mdbatch_named(b);
+		mx_mdbatch_writer(b, &w, &err);
+		mx_mdwriter_write(w, "two\n", 4, &err);
+		mx_mdwriter_commit_batch(w, b, "new", "5001.G.h", 0600,
+		    (uid_t)-1, (gid_t)-1, -1, &err);
+		ok(mx_mdbatch_flush(b, &err) == 0, "a mixed batch flushed");
+		snprintf(path, sizeof path, "%s/cur/5000.F.h:2,", md);
+		is_str(slurp(path), "one\n", "the first in place");
+		snprintf(path, sizeof path, "%s/new/5001.G.h", md);
+		is_str(slurp(path), "two\n", "the second in place");
+		mx_mdbatch_free(b);
+
+		snprintf(md, sizeof md, "%s/NoMaildir", dir);
+		mkdir(md, 0700);
+		ok(mx_mdbatch_new(&b, md, &err) == 0 &&
+		    mx_mdbatch_writer(b, &w, &err) == -1 &&
+		    strstr(err.msg, "not a Maildir") != NULL,
+		    "no tmp/: the batch writer says so");
+		mx_mdbatch_free(b);
+	}
+
+	/* a directory for many Maildirs */
+	{
+		char top[256], probe[256];
+		int made;
+
+		snprintf(probe, sizeof probe, "%s/probe", dir);
+		mkdir(probe, 0700);
+		snprintf(top, sizeof top, "%s/top", dir);
+		ok(mx_maildir_make_parent(top, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == 0 && made, "a parent directory made");
+		ok(stat(top, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (st.st_mode & 07777) == 0700, "mode 0700");
+		ok(mx_maildir_make_parent(top, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == 0 && !made, "one already there: left as it is");
+		ok(mx_maildir_make_parent(probe, 0700, (uid_t)-1, (gid_t)-1,
+		    &made, &err) == 0 && !made, "also when not made here");
+		snprintf(path, sizeof path, "%s/afile", dir);
+		put(path, "x");
+		ok(mx_maildir_make_parent(path, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == -1 && strstr(err.msg, "not a directory") != NULL,
+		    "a file there: refused, said so");
+		snprintf(path, sizeof path, "%s/no/such", dir);
+		ok(mx_maildir_make_parent(path, 0700, (uid_t)-1, (gid_t)-1, &made,
+		    &err) == -1 && strstr(err.msg, "cannot create") != NULL,
+		    "a missing parent: cannot create");
 	}
 
 	/* name set */

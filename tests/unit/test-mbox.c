@@ -3,11 +3,13 @@
  * fragments longer than the buffer, reads one byte at a time. */
 #include <config.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "maildir.h"
 #include "mbox.h"
 #include "tap.h"
 
@@ -30,6 +32,42 @@ mem_read(void *ctx, void *buf, size_t len, struct mx_err *err)
 	memcpy(buf, s->data + s->pos, n);
 	s->pos += n;
 	return (ssize_t)n;
+}
+
+/* Messages in new/ and cur/ of a Maildir. */
+static int
+md_count(const char *md)
+{
+	static const char *const subs[] = { "new", "cur" };
+	char path[512];
+	struct dirent *de;
+	DIR *d;
+	int n = 0, i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", md, subs[i]);
+		d = opendir(path);
+		if (d == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.')
+				n++;
+		closedir(d);
+	}
+	return n;
+}
+
+static int
+held_run(const char *text, const char *md, struct mx_mbox_conv_stats *st,
+    struct mx_mdbatch **b)
+{
+	static const struct mx_mbox_conv_opts opts = { MX_MBOXO, "h",
+	    (uid_t)-1, (gid_t)-1, 0 };
+	struct src sr = { text, strlen(text), 0, 65536 };
+	struct mx_err err;
+
+	return mx_mbox_to_maildir_held(mem_read, &sr, md, &opts, NULL, NULL,
+	    st, b, &err);
 }
 
 #define MAXM 8
@@ -270,6 +308,66 @@ main(void)
 	}
 	run(&g, "", 0, MX_MBOXO, 1);
 	is_int(g.n, 0, "an empty mbox: no message");
+
+	/* several mboxes, one sync: nothing visible before the flush */
+	{
+		static const char ma[] = "From a Mon Nov  2 10:00:00 2026\n"
+		    "Subject: a1\n\none\n\nFrom a Mon Nov  2 10:00:01 2026\n"
+		    "Subject: a2\nStatus: RO\n\ntwo\n";
+		static const char mb[] = "From b Mon Nov  2 11:00:00 2026\n"
+		    "Subject: b1\n\nthree\n";
+		static const char mc[] = "From c Mon Nov  2 12:00:00 2026\n"
+		    "Subject: c1\n\ndropped\n";
+		static const struct mx_mbox_conv_opts o1 = { MX_MBOXO, "h",
+		    (uid_t)-1, (gid_t)-1, 0 };
+		struct mx_mbox_conv_stats sa, sb, sc, s1;
+		struct mx_mdbatch *bs[3];
+		struct mx_err errs[3];
+		char dir[] = "/tmp/test-mbox.XXXXXX", a[64], b[64], c[64], a1[64];
+		char cmd[256];
+		int rcs[3];
+
+		if (mkdtemp(dir) == NULL)
+			return 1;
+		snprintf(a, sizeof a, "%s/A", dir);
+		snprintf(b, sizeof b, "%s/B", dir);
+		snprintf(c, sizeof c, "%s/C", dir);
+		snprintf(a1, sizeof a1, "%s/A1", dir);
+		ok(held_run(ma, a, &sa, &bs[0]) == 0 && bs[0] != NULL &&
+		    held_run(mb, b, &sb, &bs[1]) == 0 && bs[1] != NULL,
+		    "two mboxes converted, their messages held");
+		is_int(md_count(a) + md_count(b), 0, "none visible before the flush");
+		bs[2] = NULL;
+		ok(mx_mdbatch_flush_many(bs, 3, rcs, errs) == 0 && rcs[0] == 0 &&
+		    rcs[1] == 0 && rcs[2] == 0, "one flush for both (and a NULL)");
+		is_int(md_count(a), 2, "the first mbox's two messages in place");
+		is_int(md_count(b), 1, "the second's one");
+		mx_mbox_conv_settle(bs[0], &sa);
+		mx_mbox_conv_settle(bs[1], &sb);
+		ok(sa.messages == 2 && sa.existing == 0 && sb.messages == 1,
+		    "settled: two and one converted");
+		ok(held_run(ma, a, &sa, &bs[0]) == 0 &&
+		    mx_mdbatch_pending(bs[0], NULL) == 0, "a second run holds nothing");
+		mx_mbox_conv_settle(bs[0], &sa);
+		ok(sa.messages == 0 && sa.existing == 2, "and finds both there");
+		ok(held_run(mc, c, &sc, &bs[2]) == 0, "a third held");
+		mx_mdbatch_free(bs[2]);
+		is_int(md_count(c), 0, "freed unflushed: nothing appears");
+		{
+			struct src sr = { ma, sizeof ma - 1, 0, 65536 };
+			struct mx_err e1;
+
+			ok(mx_mbox_to_maildir(mem_read, &sr, a1, &o1, NULL, NULL,
+			    &s1, &e1) == 0 && s1.messages == 2,
+			    "the one-shot conversion of the same mbox");
+		}
+		snprintf(cmd, sizeof cmd, "cd '%s' && diff -r A A1 >/dev/null && "
+		    "test \"$(cd A && ls -R)\" = \"$(cd A1 && ls -R)\"", dir);
+		ok(system(cmd) == 0, "writes the same names and bytes as held");
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			printf("# cleanup failed\n");
+	}
 
 	for (i = 0; i < MAXM; i++) {
 		mx_buf_free(&g.body[i]);

@@ -14,6 +14,7 @@
 
 #include "host.h"
 #include "tap.h"
+#include "tree.h"
 #include "transfer.h"
 
 static char root[PATH_MAX];
@@ -44,18 +45,6 @@ walk(const char *path, const struct stat *st, int type, struct FTW *f)
 		}
 	printf("#   out of place: %s (mode %o)\n", rel, (unsigned)st->st_mode);
 	n_bad++;
-	return 0;
-}
-
-static int
-rm(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
 	return 0;
 }
 
@@ -99,7 +88,7 @@ feed(struct mx_host *h, const char *seed, struct mx_xfer_result *r)
 	close(fd);
 	n_msgs = n_bad = n_stage = 0;
 	nftw(root, walk, 16, FTW_PHYS);
-	nftw(root, rm, 16, FTW_PHYS | FTW_DEPTH);
+	tree_rm(root);
 	return rc;
 }
 

@@ -4,9 +4,11 @@
 #ifndef MX_TREE_H
 #define MX_TREE_H
 
+#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -58,6 +60,25 @@ tree_slurp(const char *root, const char *rel)
 		mx_buf_append(&b, chunk, n);
 	fclose(f);
 	return mx_buf_steal(&b);
+}
+
+static int __attribute__((unused))
+tree_rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* Remove path and everything under it (links are not followed). */
+static void __attribute__((unused))
+tree_rm(const char *path)
+{
+	nftw(path, tree_rm_one, 16, FTW_PHYS | FTW_DEPTH);
 }
 
 #endif
