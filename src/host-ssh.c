@@ -397,6 +397,9 @@ authenticate(struct mx_host *h, struct mx_err *err)
 	    _("permission denied (%s) for user %s"), list, c->user);
 }
 
+#define CIPHERS "aes128-gcm@openssh.com,aes256-gcm@openssh.com," \
+    "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr"
+
 static int
 set_options(struct mx_host *h, struct mx_err *err)
 {
@@ -419,6 +422,12 @@ set_options(struct mx_host *h, struct mx_err *err)
 		port = (unsigned)h->ssh_port;
 		ssh_options_set(c->s, SSH_OPTIONS_PORT, &port);
 	}
+	/* AES-GCM first: with AES-NI (any x86 or arm64 server of the last
+	 * decade) it costs both ends a fraction of chacha20-poly1305, which
+	 * libssh 0.10 puts first. Set before the config is read, so that a
+	 * Ciphers line there still wins. */
+	ssh_options_set(c->s, SSH_OPTIONS_CIPHERS_C_S, CIPHERS);
+	ssh_options_set(c->s, SSH_OPTIONS_CIPHERS_S_C, CIPHERS);
 	if (h->ssh_config == NULL) {
 		if (ssh_options_parse_config(c->s, NULL) < 0)
 			return mx_err_set(err, MX_E_PARSE,

@@ -21,10 +21,8 @@ mx_listing_free(struct mx_listing *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].path);
-	}
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].key);	/* the path shares its block */
 	free(l->v);
 	mx_nameset_free(l->idx);
 	memset(l, 0, sizeof *l);
@@ -34,7 +32,7 @@ int
 mx_listing_init(struct mx_listing *l, struct mx_err *err)
 {
 	memset(l, 0, sizeof *l);
-	l->idx = mx_nameset_new();
+	l->idx = mx_nameset_new_ref();	/* keyed by the records' own keys */
 	if (l->idx == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
 	return 0;
@@ -79,7 +77,7 @@ mx_listing_add(struct mx_listing *l, const char *path, uint64_t size, int64_t mt
 	char key[PATH_MAX], folder[PATH_MAX];
 	const char *name;
 	struct mx_msgrec *r;
-	int a;
+	size_t kl, pl;
 
 	if (mx_listing_msg_path(path, key, sizeof key, folder, sizeof folder, &name) == -1)
 		return 0;
@@ -96,14 +94,19 @@ mx_listing_add(struct mx_listing *l, const char *path, uint64_t size, int64_t mt
 	}
 	r = &l->v[l->n];
 	memset(r, 0, sizeof *r);
-	r->key = strdup(key);
-	r->path = strdup(path);
+	/* One block for the key and the path; the index points at the key
+	 * (one allocation per message instead of three). */
+	kl = strlen(key) + 1;
+	pl = strlen(path) + 1;
+	r->key = malloc(kl + pl);
+	if (r->key == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	memcpy(r->key, key, kl);
+	r->path = memcpy(r->key + kl, path, pl);
 	r->size = size;
 	r->mtime = mtime;
-	a = mx_nameset_add(l->idx, key, (uint64_t)l->n);
-	if (r->key == NULL || r->path == NULL || a == -1) {
+	if (mx_nameset_add(l->idx, r->key, (uint64_t)l->n) == -1) {
 		free(r->key);
-		free(r->path);
 		return mx_err_errno(err, ENOMEM, "malloc");
 	}
 	l->n++;
@@ -138,26 +141,42 @@ list_fn(struct mx_buf *cmd)
 	    "elif [ -e \"$1\" ]; then return 3; else return 5; fi; }; ");
 }
 
-/* "SECONDS.FRACTION" (find's %T@) in nanoseconds. */
-static int64_t
-parse_ns(const char *p)
+/* An unsigned decimal at p into *v; the character after it. */
+static const char *
+parse_u64(const char *p, uint64_t *v)
 {
-	int64_t s = strtoll(p, NULL, 10), ns = 0;
-	const char *dot = strchr(p, '.');
-	int i;
+	uint64_t n = 0;
 
-	if (dot != NULL && dot < strchr(p, ' ')) {
-		for (i = 1; i <= 9; i++) {
-			ns *= 10;
-			if (dot[i] >= '0' && dot[i] <= '9')
-				ns += dot[i] - '0';
-			else
-				break;
+	while (*p >= '0' && *p <= '9')
+		n = n * 10 + (uint64_t)(*p++ - '0');
+	*v = n;
+	return p;
+}
+
+/* "SECONDS.FRACTION" (find's %T@) at p: *sec the seconds, *ns the time
+ * in nanoseconds (SECONDS * 10^9 + the first nine digits of FRACTION);
+ * the character after it. */
+static const char *
+parse_stamp(const char *p, int64_t *sec, int64_t *ns)
+{
+	uint64_t s;
+	int64_t f = 0;
+	int neg = *p == '-', i;
+
+	p = parse_u64(p + neg, &s);
+	*sec = neg ? -(int64_t)s : (int64_t)s;
+	if (*p == '.') {
+		p++;
+		for (i = 0; i < 9; i++) {
+			f *= 10;
+			if (*p >= '0' && *p <= '9')
+				f += *p++ - '0';
 		}
-		for (; i <= 9; i++)
-			ns *= 10;
+		while (*p >= '0' && *p <= '9')
+			p++;
 	}
-	return s * 1000000000 + ns;
+	*ns = *sec * 1000000000 + f;
+	return p;
 }
 
 /* One record "SIZE MTIME CTIME PATH" (times as find's %T@ and %C@) into
@@ -165,28 +184,35 @@ parse_ns(const char *p)
 static int
 add_record(struct mx_listing *l, const char *p, struct mx_err *err)
 {
-	const char *sp1, *sp2, *sp3;
+	const char *q;
+	uint64_t size;
+	int64_t mtime, mtime_ns, csec, ctime_ns;
 	size_t before = l->n;
 
-	sp1 = strchr(p, ' ');
-	sp3 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-	sp2 = sp3 ? strchr(sp3 + 1, ' ') : NULL;
-	if (sp2 == NULL)
+	/* One pass over the record (it comes once per message). */
+	q = parse_u64(p, &size);
+	if (*q != ' ')
 		return 0;
-	if (strcmp(sp2 + 1, "@attachments") == 0) {
+	q = parse_stamp(q + 1, &mtime, &mtime_ns);
+	if (*q != ' ')
+		return 0;
+	q = parse_stamp(q + 1, &csec, &ctime_ns);
+	if (*q != ' ')
+		return 0;
+	q++;
+	if (q[0] == '@' && strcmp(q, "@attachments") == 0) {
 		l->has_attachments = 1;
 		return 0;
 	}
-	if (strcmp(sp2 + 1, "maildirsize") == 0) {
+	if (q[0] == 'm' && strcmp(q, "maildirsize") == 0) {
 		l->has_quota = 1;
 		return 0;
 	}
-	if (mx_listing_add(l, sp2 + 1, strtoull(p, NULL, 10),
-	    strtoll(sp1 + 1, NULL, 10), err) == -1)
+	if (mx_listing_add(l, q, size, mtime, err) == -1)
 		return -1;
 	if (l->n > before) {
-		l->v[before].mtime_ns = parse_ns(sp1 + 1);
-		l->v[before].ctime_ns = parse_ns(sp3 + 1);
+		l->v[before].mtime_ns = mtime_ns;
+		l->v[before].ctime_ns = ctime_ns;
 	}
 	return 0;
 }
@@ -373,7 +399,7 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 	struct mx_listing *l = NULL;
 	char buf[XBUF], *p, *z, *sp1;
 	ssize_t got;
-	size_t used, k;
+	size_t used, k, last = 0;
 	unsigned long i;
 	int rc = -1;
 
@@ -399,9 +425,16 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 				else if (i < n && p[1] == 'E')
 					st[i] = (int)strtol(sp1, NULL, 10);
 			} else if (p[0] == '/') {
-				for (l = NULL, k = 0; k < n && l == NULL; k++)
-					if (strcmp(p, hps[k]) == 0)
-						l = &ls[k];
+				/* find goes one directory after the other: the
+				 * last one first. */
+				if (last < n && strcmp(p, hps[last]) == 0)
+					l = &ls[last];
+				else
+					for (l = NULL, k = 0; k < n && l == NULL; k++)
+						if (strcmp(p, hps[k]) == 0) {
+							l = &ls[k];
+							last = k;
+						}
 			} else if (l != NULL) {
 				if (add_record(l, p, err) == -1)
 					goto out;
@@ -466,8 +499,10 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 			    "elif [ -e \"$d\" ]; then printf '@E %zu 3\\0'; "
 			    "else printf '@E %zu 5\\0'; fi; ", i, i, i, i, i, i);
 		}
-		mx_buf_puts(&cmd, "[ $# -eq 0 ] || find -H \"$@\" -mindepth 2 "
-		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0' || exit 6");
+		/* find in the shell's place (one fork less per listing):
+		 * its failure is the script's status. */
+		mx_buf_puts(&cmd, "[ $# -eq 0 ] || exec find -H \"$@\" -mindepth 2 "
+		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0'");
 		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 			goto out;
 		if (read_many_records(s, hps, ls, st, n, err) == -1)

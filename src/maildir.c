@@ -84,13 +84,18 @@ int
 mx_maildir_key(char *buf, size_t len, const char *folder, const char *name)
 {
 	struct mx_mdname mn;
-	int n;
+	size_t fl;
 
 	if (mx_maildir_parse_name(name, &mn) == -1)
 		return -1;
-	n = snprintf(buf, len, "%s/%.*s", folder, (int)mn.base_len, name);
-	if (n < 0 || (size_t)n >= len)
+	/* "FOLDER/BASE" (copied by hand: every listed message comes here) */
+	fl = strlen(folder);
+	if (fl + 1 + mn.base_len >= len)
 		return -1;
+	memcpy(buf, folder, fl);
+	buf[fl] = '/';
+	memcpy(buf + fl + 1, name, mn.base_len);
+	buf[fl + 1 + mn.base_len] = '\0';
 	return 0;
 }
 
@@ -1014,11 +1019,13 @@ mx_maildir_quota_recompute(const char *root, const char *quota,
 struct ns_slot {
 	char *key;
 	uint64_t size;
+	uint64_t hash;		/* of key: no rehash to grow, few strcmp */
 };
 
 struct mx_nameset {
 	struct ns_slot *slots;
 	size_t cap, count;
+	int ref;		/* keys are the caller's: neither copied nor freed */
 };
 
 static uint64_t
@@ -1049,6 +1056,16 @@ mx_nameset_new(void)
 	return s;
 }
 
+struct mx_nameset *
+mx_nameset_new_ref(void)
+{
+	struct mx_nameset *s = mx_nameset_new();
+
+	if (s != NULL)
+		s->ref = 1;
+	return s;
+}
+
 void
 mx_nameset_free(struct mx_nameset *s)
 {
@@ -1056,18 +1073,20 @@ mx_nameset_free(struct mx_nameset *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->cap; i++)
-		free(s->slots[i].key);
+	if (!s->ref)
+		for (i = 0; i < s->cap; i++)
+			free(s->slots[i].key);
 	free(s->slots);
 	free(s);
 }
 
 static struct ns_slot *
-ns_find(const struct mx_nameset *s, const char *key)
+ns_find(const struct mx_nameset *s, const char *key, uint64_t h)
 {
-	size_t i = (size_t)ns_hash(key) & (s->cap - 1);
+	size_t i = (size_t)h & (s->cap - 1);
 
-	while (s->slots[i].key != NULL && strcmp(s->slots[i].key, key) != 0)
+	while (s->slots[i].key != NULL && (s->slots[i].hash != h ||
+	    strcmp(s->slots[i].key, key) != 0))
 		i = (i + 1) & (s->cap - 1);
 	return &s->slots[i];
 }
@@ -1075,19 +1094,23 @@ ns_find(const struct mx_nameset *s, const char *key)
 static int
 ns_grow(struct mx_nameset *s)
 {
-	struct mx_nameset n;
-	size_t i;
+	struct ns_slot *v;
+	size_t i, j, cap = s->cap * 2;
 
-	n.cap = s->cap * 2;
-	n.count = s->count;
-	n.slots = calloc(n.cap, sizeof *n.slots);
-	if (n.slots == NULL)
+	v = calloc(cap, sizeof *v);
+	if (v == NULL)
 		return -1;
-	for (i = 0; i < s->cap; i++)
-		if (s->slots[i].key != NULL)
-			*ns_find(&n, s->slots[i].key) = s->slots[i];
+	for (i = 0; i < s->cap; i++) {
+		if (s->slots[i].key == NULL)
+			continue;
+		for (j = (size_t)s->slots[i].hash & (cap - 1); v[j].key != NULL;
+		    j = (j + 1) & (cap - 1))
+			;
+		v[j] = s->slots[i];
+	}
 	free(s->slots);
-	*s = n;
+	s->slots = v;
+	s->cap = cap;
 	return 0;
 }
 
@@ -1095,16 +1118,18 @@ int
 mx_nameset_add(struct mx_nameset *s, const char *key, uint64_t size)
 {
 	struct ns_slot *sl;
+	uint64_t h = ns_hash(key);
 
 	if ((s->count + 1) * 2 > s->cap && ns_grow(s) == -1)
 		return -1;
-	sl = ns_find(s, key);
+	sl = ns_find(s, key, h);
 	if (sl->key != NULL)
 		return 0;
-	sl->key = strdup(key);
+	sl->key = s->ref ? (char *)key : strdup(key);
 	if (sl->key == NULL)
 		return -1;
 	sl->size = size;
+	sl->hash = h;
 	s->count++;
 	return 1;
 }
@@ -1112,7 +1137,7 @@ mx_nameset_add(struct mx_nameset *s, const char *key, uint64_t size)
 int
 mx_nameset_has(const struct mx_nameset *s, const char *key, uint64_t *size)
 {
-	const struct ns_slot *sl = ns_find(s, key);
+	const struct ns_slot *sl = ns_find(s, key, ns_hash(key));
 
 	if (sl->key == NULL)
 		return 0;

@@ -141,8 +141,11 @@ int mx_maildir_quota_recompute(const char *root, const char *quota,
 /* A set of strings (message keys "FOLDER/UNIQUE"), with a size each. */
 struct mx_nameset;
 struct mx_nameset *mx_nameset_new(void);
+/* The same, but the keys added are the caller's strings, neither copied
+ * nor freed: each must outlive the set and never change. */
+struct mx_nameset *mx_nameset_new_ref(void);
 void mx_nameset_free(struct mx_nameset *s);
-/* Add key (copied). Returns 1 if added, 0 if it was there, -1 on memory. */
+/* Add key (copied, unless the set is a _ref one). Returns 1 if added, 0 if it was there, -1 on memory. */
 int mx_nameset_add(struct mx_nameset *s, const char *key, uint64_t size);
 /* 1 and *size when present, else 0. size may be NULL. */
 int mx_nameset_has(const struct mx_nameset *s, const char *key,

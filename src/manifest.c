@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,7 +22,7 @@
 #define MAGIC "mxmove-manifest 1"
 
 struct mfent {
-	char *spath, *dpath;
+	const char *spath, *dpath;	/* into the manifest's buffer */
 	uint64_t ssize, dsize;
 	int64_t sctime, dctime;
 	char digest[65];
@@ -30,22 +31,18 @@ struct mfent {
 struct mx_manifest {
 	struct mfent *v;
 	size_t n, cap;
-	struct mx_nameset *idx;	/* key -> index */
+	struct mx_nameset *idx;	/* key (in buf) -> index */
+	char *buf;		/* the file, its fields cut in place */
 };
 
 void
 mx_manifest_free(struct mx_manifest *m)
 {
-	size_t i;
-
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->n; i++) {
-		free(m->v[i].spath);
-		free(m->v[i].dpath);
-	}
 	free(m->v);
 	mx_nameset_free(m->idx);
+	free(m->buf);
 	free(m);
 }
 
@@ -55,36 +52,25 @@ mx_manifest_count(const struct mx_manifest *m)
 	return m ? m->n : 0;
 }
 
-static void
-clear(struct mx_manifest *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++) {
-		free(m->v[i].spath);
-		free(m->v[i].dpath);
-	}
-	m->n = 0;
-	mx_nameset_free(m->idx);
-	m->idx = mx_nameset_new();
-}
-
-/* One line: KEY SPATH SSIZE SCTIME DPATH DSIZE DCTIME DIGEST, tabs. */
+/* One line (its newline cut): KEY SPATH SSIZE SCTIME DPATH DSIZE DCTIME
+ * DIGEST, tabs. The fields stay in the buffer. -1 damaged, -2 memory. */
 static int
 add_line(struct mx_manifest *m, char *line)
 {
 	char *f[8], *p = line, *end;
 	struct mfent *e;
-	int i, a;
+	int i;
 
 	for (i = 0; i < 8; i++) {
 		f[i] = p;
-		p = strchr(p, i < 7 ? '\t' : '\n');
+		if (i == 7)
+			break;
+		p = strchr(p, '\t');
 		if (p == NULL)
 			return -1;
 		*p++ = '\0';
 	}
-	if (strlen(f[7]) != 64 || mx_nameset_has(m->idx, f[0], NULL))
+	if (strlen(f[7]) != 64)
 		return -1;
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 256;
@@ -96,7 +82,6 @@ add_line(struct mx_manifest *m, char *line)
 		m->cap = cap;
 	}
 	e = &m->v[m->n];
-	memset(e, 0, sizeof *e);
 	errno = 0;
 	e->ssize = strtoull(f[2], &end, 10);
 	if (*end != '\0')
@@ -111,15 +96,65 @@ add_line(struct mx_manifest *m, char *line)
 	if (*end != '\0' || errno != 0)
 		return -1;
 	memcpy(e->digest, f[7], 65);
-	e->spath = strdup(f[1]);
-	e->dpath = strdup(f[4]);
-	a = mx_nameset_add(m->idx, f[0], (uint64_t)m->n);
-	if (e->spath == NULL || e->dpath == NULL || a == -1) {
-		free(e->spath);
-		free(e->dpath);
+	e->spath = f[1];
+	e->dpath = f[4];
+	switch (mx_nameset_add(m->idx, f[0], (uint64_t)m->n)) {
+	case -1:
 		return -2;
+	case 0:
+		return -1;	/* a key twice */
 	}
 	m->n++;
+	return 0;
+}
+
+/* The whole file into m->buf (NUL-terminated); -1 when it cannot be
+ * read (treated as no manifest), -2 out of memory. */
+static int
+slurp(struct mx_manifest *m, const char *path, size_t *len)
+{
+	struct stat st;
+	size_t cap, n = 0;
+	ssize_t r;
+	char *b;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 :
+	    65536;
+	if ((b = malloc(cap)) == NULL) {
+		close(fd);
+		return -2;
+	}
+	for (;;) {
+		if (n + 1 >= cap) {
+			char *nb = realloc(b, cap * 2);
+
+			if (nb == NULL) {
+				free(b);
+				close(fd);
+				return -2;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - 1 - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (r == -1) {
+		free(b);
+		return -1;
+	}
+	b[n] = '\0';
+	m->buf = b;
+	*len = n;
 	return 0;
 }
 
@@ -128,56 +163,62 @@ mx_manifest_load(const char *path, const char *id, struct mx_manifest **out,
     struct mx_err *err)
 {
 	struct mx_manifest *m;
-	char *line = NULL;
-	size_t cap = 0, want = 0;
-	ssize_t len;
-	FILE *fp;
-	int r, ok = 0, first = 1;
+	char *line, *nl, *end;
+	size_t len = 0;
+	int r, ok = 0;
 
 	*out = NULL;
 	m = calloc(1, sizeof *m);
-	if (m == NULL || (m->idx = mx_nameset_new()) == NULL) {
+	if (m == NULL || (m->idx = mx_nameset_new_ref()) == NULL) {
 		free(m);
 		return mx_err_errno(err, ENOMEM, "malloc");
 	}
-	fp = fopen(path, "re");
-	if (fp == NULL) {
-		*out = m;
+	r = slurp(m, path, &len);
+	if (r == -2) {
+		mx_manifest_free(m);
+		return mx_err_errno(err, ENOMEM, "malloc");
+	}
+	if (r == -1) {
+		*out = m;	/* none (or unreadable): trust nothing */
 		return 0;
 	}
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		if (line[len - 1] != '\n')
+	end = m->buf + len;
+	line = m->buf;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	if (nl != NULL) {
+		*nl = '\0';
+		/* Made by a pass between the same hosts and directories? */
+		if (strncmp(line, MAGIC "\t", sizeof MAGIC) != 0 ||
+		    strcmp(line + sizeof MAGIC, id) != 0)
+			nl = NULL;
+	}
+	for (line = nl ? nl + 1 : end; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
 			break;		/* cut short */
-		if (first) {
-			first = 0;
-			line[len - 1] = '\0';
-			if (strncmp(line, MAGIC "\t", sizeof MAGIC) != 0 ||
-			    strcmp(line + sizeof MAGIC, id) != 0)
-				break;	/* another pair of hosts or dirs */
-			continue;
-		}
+		*nl = '\0';
 		if (strncmp(line, "end\t", 4) == 0) {
-			want = (size_t)strtoull(line + 4, NULL, 10);
-			ok = want == m->n;
+			ok = (size_t)strtoull(line + 4, NULL, 10) == m->n;
 			break;
 		}
 		r = add_line(m, line);
 		if (r == -2) {
-			fclose(fp);
-			free(line);
 			mx_manifest_free(m);
 			return mx_err_errno(err, ENOMEM, "malloc");
 		}
 		if (r == -1)
 			break;
 	}
-	fclose(fp);
-	free(line);
-	if (!ok)
-		clear(m);	/* damaged: trust nothing in it */
-	if (m->idx == NULL) {
-		mx_manifest_free(m);
-		return mx_err_errno(err, ENOMEM, "malloc");
+	if (!ok) {
+		/* Damaged or foreign: trust nothing in it. */
+		free(m->v);
+		free(m->buf);
+		mx_nameset_free(m->idx);
+		memset(m, 0, sizeof *m);
+		if ((m->idx = mx_nameset_new_ref()) == NULL) {
+			free(m);
+			return mx_err_errno(err, ENOMEM, "malloc");
+		}
 	}
 	*out = m;
 	return 0;

@@ -1683,11 +1683,13 @@ job_begin(struct job *j, struct mx_host *from, struct mx_host *to,
 		    "state (no '/', no leading '.', no control characters)"),
 		    u->name);
 	}
-	if (o->journal != NULL && o->state_dir != NULL) {
+	if (o->journal != NULL) {
 		char ev[32];
 
-		if (mx_journal_last(o->state_dir, u->name, ev, sizeof ev, NULL, 0,
-		    NULL) == 0 && strcmp(ev, "start") == 0) {
+		/* Read from the journal's memory: the file was read once,
+		 * when mx_transfer_all opened it. */
+		mx_journal_get(o->journal, u->name, ev, sizeof ev, NULL, 0);
+		if (strcmp(ev, "start") == 0) {
 			report(j, _("resuming after an interrupted pass: the stage "
 			    "is cleared and what is missing copied"));
 			j->resumed = 1;
@@ -1794,8 +1796,13 @@ job_finish(struct job *j, int rc, struct mx_err *err)
 	if (!j->no_journal) {
 		snprintf(detail, sizeof detail, "%" PRIu64 " %" PRIu64 " %" PRIu64,
 		    r->copied_msgs, r->src_msgs, r->mismatched);
-		journal_add(j->o, j->u->name, rc == 0 ? "done" : "failed",
-		    rc == 0 ? detail : err->msg);
+		/* The outcome without fsync: lost in a crash, the user's last
+		 * line stays "start" (or an earlier pass's outcome), and the
+		 * next run clears the stage and verifies again, which it would
+		 * do anyway. The next "start" (fsynced) or the journal's close
+		 * makes it durable. */
+		(void)mx_journal_note(j->o->journal, j->u->name, rc == 0 ?
+		    "done" : "failed", rc == 0 ? detail : err->msg, NULL);
 	}
 	j->prog.p.state = r->state;
 	prog_emit(&j->prog, 1);
@@ -2383,6 +2390,58 @@ prelist_free(struct prelist *pl, size_t n)
 	}
 }
 
+struct opener {
+	struct mx_host **h;
+	const char *spec;
+	const struct mx_host_opts *hopts;
+	int rc;
+	struct mx_err err;
+};
+
+static void *
+opener_run(void *arg)
+{
+	struct opener *o = arg;
+
+	o->rc = mx_host_open(o->h, o->spec, o->hopts, NULL, &o->err);
+	return NULL;
+}
+
+/* A worker's sessions to both hosts (those not open yet), opened at once
+ * (a thread for the old host's): each is a few round trips and the
+ * server's own work (its fork, key exchange, authentication, its first
+ * channel), better overlapped than waited for one after the other. */
+static int
+open_pair(struct pool *p, struct mx_host **from, struct mx_host **to,
+    struct mx_err *err)
+{
+	struct opener o;
+	pthread_t t;
+	int threaded = 0, rc = 0;
+
+	memset(&o, 0, sizeof o);
+	o.h = from;
+	o.spec = p->from;
+	o.hopts = p->hopts;
+	if (*from != NULL && *to != NULL)
+		return 0;
+	if (*from != NULL)
+		return mx_host_open(to, p->to, p->hopts, NULL, err);
+	if (*to == NULL)
+		threaded = pthread_create(&t, NULL, opener_run, &o) == 0;
+	if (!threaded)
+		opener_run(&o);
+	if (*to == NULL && (threaded || o.rc == 0))
+		rc = mx_host_open(to, p->to, p->hopts, NULL, err);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (o.rc == -1) {
+		*err = o.err;	/* the old host's failure is told first */
+		return -1;
+	}
+	return rc;
+}
+
 static void *
 worker(void *arg)
 {
@@ -2408,9 +2467,7 @@ worker(void *arg)
 		if (n == 0)
 			break;
 		mx_err_clear(&err);
-		if ((from == NULL && mx_host_open(&from, p->from, p->hopts, NULL,
-		    &err) == -1) || (to == NULL && mx_host_open(&to, p->to,
-		    p->hopts, NULL, &err) == -1)) {
+		if (open_pair(p, &from, &to, &err) == -1) {
 			for (i = first; i < first + n; i++)
 				fail_user(p, i, &err);
 			continue;

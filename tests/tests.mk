@@ -97,6 +97,7 @@ tests_host_hostctl_SOURCES = tests/host/hostctl.c
 tests_host_hostctl_CFLAGS = $(UNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_host_hostctl_LDADD = $(UNIT_LDADD)
 SH_TESTS += tests/host/ssh.sh
+SH_TESTS += tests/host/cipher.sh
 SH_TESTS += tests/host/check.sh
 EXTRA_DIST += tests/bench/ssh-stream.sh
 check_PROGRAMS += tests/unit/test-dns
@@ -125,6 +126,10 @@ check_PROGRAMS += tests/unit/test-journal
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-journal
+check_PROGRAMS += tests/unit/test-manifest
+tests_unit_test_manifest_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_manifest_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-manifest
 
 
 check_PROGRAMS += tests/unit/test-mta-qmail

@@ -28,8 +28,9 @@ mx() {	# mx VERB ARGS: one pass, its audit log in $LAB/audit.N
 	run_mx "$1" --from "local:$OLD" --to "local:$NEW" --state "$ST" \
 	    --audit "$LAB/audit.$n" --user alice "${@:2}"
 }
-reads() {	# the messages read by sha256sum in pass N, on HOST
-	grep -P "^\S+\t\S*$2\t" "$LAB/audit.$1" | grep -o 'sha256sum -- .*' |
+reads() {	# the messages read for their digest in pass N, on HOST (the
+	# digest program is the shell function S: openssl dgst or sha256sum)
+	grep -P "^\S+\t\S*$2\t" "$LAB/audit.$1" | grep -oE '(sha256sum --|&& S) .*' |
 	    tr ' ' '\n' | grep -c '/1700'
 }
 
