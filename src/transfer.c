@@ -1564,7 +1564,13 @@ job_plan(struct job *j, struct mx_err *err)
 static int
 job_start_copy(struct job *j, int stage_later, struct mx_err *err)
 {
-	journal_add(j->o, j->u->name, "start", "");
+	/* A group notes its members' starts and makes them durable at
+	 * once (copy_group), before any target changes. */
+	if (stage_later)
+		(void)mx_journal_note(j->o->journal, j->u->name, "start", "",
+		    NULL);
+	else
+		journal_add(j->o, j->u->name, "start", "");
 	if (resolve_owner(j, err) == -1)
 		return -1;
 	prog_state(&j->prog, MX_XS_COPYING);
@@ -2106,6 +2112,9 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 			goto out;
 		m[i]->sink.chunk_max = UINT64_MAX;
 	}
+	if (m[0]->o->journal != NULL && mx_journal_sync(m[0]->o->journal,
+	    err) == -1)
+		goto out;
 	group_receiver(&g, &cmd);
 	if (mx_host_exec_write_sh(to, cmd.data, &g.out.s, err) == -1)
 		goto out;
