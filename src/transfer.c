@@ -565,6 +565,9 @@ struct job {
 	int finished;			/* a dry run or a verification: planned
 					   and done */
 	int no_journal;			/* a name the journal cannot hold */
+	size_t not_placed;		/* in a group: files cp did not link */
+	char first_not_placed[256];
+	struct mx_buf cp_said;		/* ... and what cp said */
 	size_t nwant;			/* messages to copy, and their bytes */
 	uint64_t wbytes;
 	size_t wnames;			/* ... and the length of their names */
@@ -1648,6 +1651,7 @@ job_free(struct job *j)
 	free(j->copied);
 	mx_buf_free(&j->prep);
 	mx_buf_free(&j->markers);
+	mx_buf_free(&j->cp_said);
 	mx_buf_free(&j->post);
 	mx_buf_free(&j->post_out);
 	if (j->after.idx != NULL)
@@ -2000,16 +2004,18 @@ group_receiver(struct group *g, struct mx_buf *cmd)
 }
 
 /* The output of the group's moves into the members' listings after
- * them: digest lines name the staged files (STAGE/cur/NAME), then lines
- * "@L STAGE/PATH" the files cp left in a stage (the target had one of
- * that name: not the digest of the stage's file). */
+ * them: digest lines name the staged files (STAGE/cur/NAME); after "@M
+ * I", what cp said for member I; lines "@L STAGE/PATH" name the files cp
+ * left in a stage. One whose name the target has (the target had it
+ * already) is not proved by the stage's digest; one the target lacks
+ * was not put in place: that member fails, with cp's words. */
 static void
 group_digests(struct group *g, char *out)
 {
 	char *line, *nl, key[PATH_MAX], folder[PATH_MAX], hex[65];
 	const char *path, *name;
 	struct mx_msgrec *d;
-	struct job *j;
+	struct job *j, *said = NULL;
 	size_t i, len;
 
 	for (line = out; line != NULL && *line != '\0'; line = nl) {
@@ -2017,10 +2023,20 @@ group_digests(struct group *g, char *out)
 		if (nl == NULL)
 			break;
 		*nl++ = '\0';
-		if (strncmp(line, "@L ", 3) == 0)
-			path = line + 3;
-		else if ((path = mx_listing_digest_line(line, hex)) == NULL)
+		if (strncmp(line, "@M ", 3) == 0) {
+			i = (size_t)strtoul(line + 3, NULL, 10);
+			said = i < g->n ? g->m[i] : NULL;
 			continue;
+		}
+		if (strncmp(line, "@L ", 3) == 0) {
+			path = line + 3;
+		} else if ((path = mx_listing_digest_line(line, hex)) == NULL) {
+			if (said != NULL && said->cp_said.len < 1024) {
+				mx_buf_puts(&said->cp_said, line);
+				mx_buf_puts(&said->cp_said, "; ");
+			}
+			continue;
+		}
 		for (j = NULL, i = 0; i < g->n && j == NULL; i++) {
 			len = strlen(g->stage[i]);
 			if (strncmp(path, g->stage[i], len) == 0 &&
@@ -2031,9 +2047,16 @@ group_digests(struct group *g, char *out)
 		}
 		if (j == NULL || !j->sink.after_done ||
 		    mx_listing_msg_path(path, key, sizeof key, folder,
-		    sizeof folder, &name) == -1 ||
-		    (d = mx_listing_get(&j->after, key)) == NULL ||
-		    strcmp(d->path, path) != 0)
+		    sizeof folder, &name) == -1)
+			continue;
+		d = mx_listing_get(&j->after, key);
+		if (line[0] == '@' && (d == NULL || strcmp(d->path, path) != 0)) {
+			if (j->not_placed++ == 0)
+				snprintf(j->first_not_placed,
+				    sizeof j->first_not_placed, "%s", path);
+			continue;
+		}
+		if (d == NULL || strcmp(d->path, path) != 0)
 			continue;
 		if (line[0] == '@')
 			d->digest[0] = '\0';
@@ -2157,10 +2180,11 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 	group_stages(&g, &cmd);
 	mx_buf_puts(&cmd, " -type f -exec $D {} +");
 	for (i = 0; i < n; i++) {
-		mx_buf_puts(&cmd, "; ( cd ");
+		/* cp's status is not the judge (see link_in): its messages
+		 * are, with what it left, the reason given. */
+		mx_buf_printf(&cmd, "; echo '@M %zu'; ( cd ", i);
 		mx_shell_quote(&cmd, g.stage[i]);
-		link_in(&cmd);
-		mx_buf_puts(&cmd, " )");
+		mx_buf_puts(&cmd, " && { cp -Rln -- ./. ../ 2>&1 || :; } )");
 	}
 	mx_buf_puts(&cmd, "; find");
 	group_stages(&g, &cmd);
@@ -2286,7 +2310,21 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 		nm = 0;
 	}
 	for (k = 0; k < nm; k++) {
-		rc = job_end(m[k], &err);
+		if (m[k]->not_placed > 0) {
+			struct mx_buf *w = &m[k]->cp_said;
+
+			while (w->len > 0 && (w->data[w->len - 1] == ' ' ||
+			    w->data[w->len - 1] == ';'))
+				w->data[--w->len] = '\0';
+			mx_err_set(&err, MX_E_REMOTE, P_("%s: %zu message not put "
+			    "in place (%s): %s", "%s: %zu messages not put in place "
+			    "(%s ...): %s", m[k]->not_placed), mx_host_name(to),
+			    m[k]->not_placed, m[k]->first_not_placed,
+			    m[k]->cp_said.data ? m[k]->cp_said.data : "");
+			rc = -1;
+		} else {
+			rc = job_end(m[k], &err);
+		}
 		if (job_finish(m[k], rc, &err) == -1)
 			failed++;
 	}
