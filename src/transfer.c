@@ -1857,6 +1857,7 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
  * not a failure: its users run again, one by one. */
 
 #define GROUP_BYTES (8u << 20)	/* at most this much to copy in a group */
+#define GROUP_MSGS 2048		/* messages a group copies at most */
 
 struct group {
 	struct job **m;		/* the members */
@@ -2242,72 +2243,32 @@ out:
 	return rc;
 }
 
-/* Several users listed together (pl): each planned; the small ones with
- * something to copy share streams (copy_group), the others go on alone.
- * Returns the number of users that failed. */
+/* Copy a group m[0..nm) and end its members' passes; returns how many
+ * failed. A group that fails runs again one by one (its stages are
+ * cleared; what is in place is not copied twice). */
 static int
-transfer_batch(struct mx_host *from, struct mx_host *to,
-    const struct mx_xfer_user *users, size_t n, const struct mx_xfer_opts *o,
-    struct mx_xfer_result *results, struct prelist *pl)
+group_run(struct mx_host *from, struct mx_host *to, struct job **m,
+    size_t nm, const struct mx_xfer_opts *o)
 {
-	struct job *js, **m;
 	struct mx_err err, gerr;
-	size_t i, k, nm = 0, args = 0;
+	size_t k;
 	int failed = 0, rc;
 
-	js = calloc(n, sizeof *js);
-	m = calloc(n, sizeof *m);
-	if (js == NULL || m == NULL) {
-		free(js);
-		free(m);
-		for (i = 0; i < n; i++)
-			if (transfer_user(from, to, &users[i], o, &results[i], NULL,
-			    &err) == -1)
-				failed++;
-		return failed;
-	}
-	for (i = 0; i < n; i++) {
-		rc = job_begin(&js[i], from, to, &users[i], o, &results[i], &pl[i],
-		    &err) == 0 && job_plan(&js[i], &err) == 0 ? 0 : -1;
-		/* In the group: small, apart from the others' Maildirs, and
-		 * one tar c's command line for all. */
-		if (rc == 0 && !js[i].finished && groupable(&js[i]) &&
-		    args + group_args(&js[i]) <= CHUNK_ARGS) {
-			for (k = 0; k < nm; k++)
-				if (path_within(m[k]->srcpath, js[i].srcpath) ||
-				    path_within(js[i].srcpath, m[k]->srcpath) ||
-				    strcmp(m[k]->sink.hdst, js[i].sink.hdst) == 0)
-					break;
-			if (k == nm) {
-				m[nm++] = &js[i];
-				args += group_args(&js[i]);
-				continue;
-			}
-		}
-		if (rc == 0 && !js[i].finished && (job_copy(&js[i], &err) == -1 ||
-		    job_end(&js[i], &err) == -1))
-			rc = -1;
-		if (job_finish(&js[i], rc, &err) == -1)
-			failed++;
-	}
 	mx_err_clear(&gerr);
 	if (nm == 1) {
 		rc = job_copy(m[0], &err) == 0 && job_end(m[0], &err) == 0 ? 0 : -1;
-		if (job_finish(m[0], rc, &err) == -1)
-			failed++;
-		nm = 0;
-	} else if (nm > 1 && copy_group(m, nm, &gerr) == -1) {
-		/* Again one by one (the stages are cleared; what is in place
-		 * is not copied twice). */
+		return job_finish(m[0], rc, &err) == -1;
+	}
+	if (nm > 1 && copy_group(m, nm, &gerr) == -1) {
 		for (k = 0; k < nm; k++) {
-			size_t u = (size_t)(m[k] - js);
+			const struct mx_xfer_user *u = m[k]->u;
+			struct mx_xfer_result *r = m[k]->r;
 
 			job_release(m[k]);
-			if (transfer_user(from, to, &users[u], o, &results[u], NULL,
-			    &err) == -1)
+			if (transfer_user(from, to, u, o, r, NULL, &err) == -1)
 				failed++;
 		}
-		nm = 0;
+		return failed;
 	}
 	for (k = 0; k < nm; k++) {
 		if (m[k]->not_placed > 0) {
@@ -2328,6 +2289,63 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 		if (job_finish(m[k], rc, &err) == -1)
 			failed++;
 	}
+	return failed;
+}
+
+/* Several users listed together (pl), in order: each planned; the small
+ * ones with something to copy gather into groups (copy_group) of at
+ * most GROUP_MSGS messages and one tar c's command line, the others go
+ * on alone. A group is copied as soon as it is full: what a pass holds
+ * in memory is one group's. Returns the number of users that failed. */
+static int
+transfer_batch(struct mx_host *from, struct mx_host *to,
+    const struct mx_xfer_user *users, size_t n, const struct mx_xfer_opts *o,
+    struct mx_xfer_result *results, struct prelist *pl)
+{
+	struct job *js, **m;
+	struct mx_err err;
+	size_t i, k, nm = 0, args = 0, msgs = 0;
+	int failed = 0, rc;
+
+	js = calloc(n, sizeof *js);
+	m = calloc(n, sizeof *m);
+	if (js == NULL || m == NULL) {
+		free(js);
+		free(m);
+		for (i = 0; i < n; i++)
+			if (transfer_user(from, to, &users[i], o, &results[i], NULL,
+			    &err) == -1)
+				failed++;
+		return failed;
+	}
+	for (i = 0; i < n; i++) {
+		rc = job_begin(&js[i], from, to, &users[i], o, &results[i], &pl[i],
+		    &err) == 0 && job_plan(&js[i], &err) == 0 ? 0 : -1;
+		if (rc == 0 && !js[i].finished && groupable(&js[i])) {
+			/* Apart from the others' Maildirs. */
+			for (k = 0; k < nm; k++)
+				if (path_within(m[k]->srcpath, js[i].srcpath) ||
+				    path_within(js[i].srcpath, m[k]->srcpath) ||
+				    strcmp(m[k]->sink.hdst, js[i].sink.hdst) == 0)
+					break;
+			if (k < nm || args + group_args(&js[i]) > CHUNK_ARGS ||
+			    msgs + js[i].nwant > GROUP_MSGS) {
+				failed += group_run(from, to, m, nm, o);
+				nm = args = msgs = 0;
+			}
+			m[nm++] = &js[i];
+			args += group_args(&js[i]);
+			msgs += js[i].nwant;
+			continue;
+		}
+		if (rc == 0 && !js[i].finished && (job_copy(&js[i], &err) == -1 ||
+		    job_end(&js[i], &err) == -1))
+			rc = -1;
+		if (job_finish(&js[i], rc, &err) == -1)
+			failed++;
+	}
+	if (nm > 0)
+		failed += group_run(from, to, m, nm, o);
 	free(js);
 	free(m);
 	return failed;

@@ -154,7 +154,7 @@ best() { printf '%s\n' "$@" | grep -v fail | sort -n | head -n 1 | grep . || ech
 mx_runs=() mb_runs=() rss=0
 for i in 1 2 3; do
 	sync
-	read -r secs r <<<"$(mxt mbox2maildir --jobs 2 --into "$LAB/conv/mx$i" "$LAB"/mbox/*)"
+	read -r secs r _ _ <<<"$(mxt mbox2maildir --jobs 2 --into "$LAB/conv/mx$i" "$LAB"/mbox/*)"
 	mx_runs+=("$secs"); [ "$r" -gt "$rss" ] 2>/dev/null && rss=$r
 	sync
 	mkdir -p "$LAB/conv/mb2md$i"
