@@ -2170,10 +2170,10 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		goto out;
 	}
 	/* Into place: first the digests of every staged file (the very
-	 * files the links put in place), then the links (move_script), then
-	 * the names of what cp left unlinked in a stage (the target had a
-	 * file of that name: verify reads its digest instead), then the
-	 * stages removed. Then the targets listed: two round trips. */
+	 * files the links put in place), then each stage linked in (cp -l,
+	 * as link_in), then the names of what cp left unlinked in a stage
+	 * (group_digests judges them), then the stages removed. Then the
+	 * targets listed: two round trips. */
 	mx_buf_reset(&cmd);
 	mx_buf_puts(&cmd, "set -e; ");
 	mx_listing_digest_fn(&cmd);
