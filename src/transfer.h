@@ -17,7 +17,8 @@
  *           flags into the stage directory beside new/ (MX_STAGE), then
  *           rename into new/ or cur/ without replacing; a remote target:
  *           a tar stream written with libarchive into `tar x` in the stage
- *           directory, then moved with `mv -n` in chunks
+ *           directory, then linked in (cp -Rln, never over a name there)
+ *           in chunks
  *   verify  count and bytes of the source's set on the target, and the
  *           SHA-256 of every message: for one copied in this pass the
  *           stream's digest against the file read back on the target;
@@ -27,14 +28,17 @@
  *   journal a line per user and step in the state directory
  *
  * Round trips: workers take users in groups (up to 16) and list a
- * group's Maildirs with one command per host, both hosts at once; a
- * remote target then gets its preparation with the first tar x, and its
+ * group's Maildirs with one command per host, both hosts at once. The
+ * users of a group with little to copy share one tar c, one tar x (each
+ * user's files into its own stage), one command linking the stages in
+ * with the digests of the staged files, and one listing (copy_group);
+ * the others get their preparation with their first tar x, and their
  * last move, listing after the copy and the digests of what was copied
  * in one command. A pass with nothing new is the group listings alone.
  *
  * Nothing is ever written on the old host. A run killed at any moment
- * leaves only whole messages on the target (stage, then rename); the next
- * run clears the stage and copies what is still missing.
+ * leaves only whole messages on the target (stage, then link or rename);
+ * the next run clears the stage and copies what is still missing.
  */
 #ifndef MX_TRANSFER_H
 #define MX_TRANSFER_H
