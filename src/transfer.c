@@ -207,6 +207,28 @@ out_write(struct archive *a, void *ctx, const void *buf, size_t len)
 	return (la_ssize_t)len;
 }
 
+/* The entry of a file for the user: its name (after the sink's prefix,
+ * remotely), size and mtime; the user's, 0600. NULL: out of memory. */
+static struct archive_entry *
+user_file(const struct sink *k, const char *name, uint64_t size,
+    int64_t mtime)
+{
+	struct archive_entry *e = archive_entry_new();
+	char pp[PATH_MAX + 32];
+
+	if (e == NULL)
+		return NULL;
+	snprintf(pp, sizeof pp, "%s%s", k->local ? "" : k->prefix, name);
+	archive_entry_set_pathname(e, pp);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_uid(e, k->uid);
+	archive_entry_set_gid(e, k->gid);
+	archive_entry_set_size(e, (la_int64_t)size);
+	archive_entry_set_mtime(e, (time_t)mtime, 0);
+	return e;
+}
+
 /* The folder markers a remote target lacks, as empty files in the tar
  * stream (owned by the user, 0600): linked into place with the
  * messages, never over one there. */
@@ -214,7 +236,6 @@ static int
 sink_markers(struct sink *k, struct mx_err *err)
 {
 	struct archive_entry *e;
-	char pp[PATH_MAX + 32];
 	const char *p;
 	int r;
 
@@ -222,16 +243,8 @@ sink_markers(struct sink *k, struct mx_err *err)
 		return 0;
 	for (p = k->markers->data; p < k->markers->data + k->markers->len;
 	    p += strlen(p) + 1) {
-		if ((e = archive_entry_new()) == NULL)
+		if ((e = user_file(k, p, 0, time(NULL))) == NULL)
 			return mx_err_errno(err, ENOMEM, "archive_entry_new");
-		snprintf(pp, sizeof pp, "%s%s", k->prefix, p);
-		archive_entry_set_pathname(e, pp);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0600);
-		archive_entry_set_uid(e, k->uid);
-		archive_entry_set_gid(e, k->gid);
-		archive_entry_set_size(e, 0);
-		archive_entry_set_mtime(e, time(NULL), 0);
 		k->out.err = err;
 		r = archive_write_header(k->tw, e);
 		archive_entry_free(e);
@@ -390,23 +403,9 @@ sink_begin(struct sink *k, const char *path, const char *name, uint64_t size,
 	k->existed = 0;
 	if (!k->local && k->tw == NULL && remote_chunk_open(k, err) == -1)
 		return -1;
-	e = archive_entry_new();
+	e = user_file(k, k->local ? name : path, size, mtime);
 	if (e == NULL)
 		return mx_err_errno(err, ENOMEM, "archive_entry_new");
-	if (k->local) {
-		archive_entry_set_pathname(e, name);
-	} else {
-		char pp[PATH_MAX + 32];
-
-		snprintf(pp, sizeof pp, "%s%s", k->prefix, path);
-		archive_entry_set_pathname(e, pp);
-	}
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0600);
-	archive_entry_set_uid(e, k->uid);
-	archive_entry_set_gid(e, k->gid);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_mtime(e, (time_t)mtime, 0);
 	k->out.err = err;
 	if (k->local) {
 		/* A stage file left by an earlier pass is ours: replace it. */
