@@ -2250,6 +2250,7 @@ group_run(struct mx_host *from, struct mx_host *to, struct job **m,
     size_t nm, const struct mx_xfer_opts *o)
 {
 	struct mx_err err, gerr;
+	const char *why;
 	size_t k;
 	int failed = 0, rc;
 
@@ -2266,6 +2267,15 @@ group_run(struct mx_host *from, struct mx_host *to, struct job **m,
 			job_release(m[k]);
 			if (transfer_user(from, to, u, o, r, NULL, &err) == -1)
 				failed++;
+			/* Why it went alone, for whoever reads the report: the
+			 * end of the message (a host may quote its command
+			 * first). */
+			why = gerr.msg;
+			if (strlen(why) > 160)
+				why += strlen(why) - 160;
+			mx_buf_printf(&r->report, _("  copied alone: the stream "
+			    "shared with other users failed: %s%s\n"),
+			    why == gerr.msg ? "" : "...", why);
 		}
 		return failed;
 	}
