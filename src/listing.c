@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "host.h"
 #include "i18n.h"
@@ -25,6 +26,7 @@ mx_listing_free(struct mx_listing *l)
 		free(l->v[i].key);	/* the path shares its block */
 	free(l->v);
 	mx_nameset_free(l->idx);
+	mx_buf_free(&l->dirs);
 	memset(l, 0, sizeof *l);
 }
 
@@ -125,7 +127,7 @@ mx_listing_get(const struct mx_listing *l, const char *key)
 }
 
 /* The listing script for one directory: records "SIZE MTIME CTIME
- * PATH\0", "0 0 0 @attachments\0" and "0 0 0 maildirsize\0"; its status says what is
+ * PATH\0", directories as "DMTIME CTIME PATH\0", "0 0 0 @attachments\0" and "0 0 0 maildirsize\0"; its status says what is
  * there (0 a Maildir, 4 a file, 3 something else, 5 nothing, 6 find
  * failed). */
 static void
@@ -134,10 +136,10 @@ list_fn(struct mx_buf *cmd)
 	mx_buf_puts(cmd, "L() { if [ -d \"$1\" ]; then "
 	    "if [ -d \"$1/../@attachments\" ]; then printf '0 0 0 @attachments\\0'; fi; "
 	    "if [ -f \"$1/maildirsize\" ]; then printf '0 0 0 maildirsize\\0'; fi; "
-	    "(cd \"$1\" && exec find . -mindepth 2 "
-	    "-maxdepth 3 -type f \\( -path './new/*' -o -path './cur/*' -o "
-	    "-path './.*/new/*' -o -path './.*/cur/*' \\) -printf "
-	    "'%s %T@ %C@ %P\\0') || return 6; elif [ -f \"$1\" ]; then return 4; "
+	    "(cd \"$1\" && exec find . -maxdepth 3 \\( -type d -printf "
+	    "'D%T@ %C@ %P\\0' -o -type f \\( -path './new/*' -o -path "
+	    "'./cur/*' -o -path './.*/new/*' -o -path './.*/cur/*' \\) "
+	    "-printf '%s %T@ %C@ %P\\0' \\)) || return 6; elif [ -f \"$1\" ]; then return 4; "
 	    "elif [ -e \"$1\" ]; then return 3; else return 5; fi; }; ");
 }
 
@@ -179,8 +181,64 @@ parse_stamp(const char *p, int64_t *sec, int64_t *ns)
 	return p;
 }
 
+/* This machine's clock, ns: when a listing began. */
+static int64_t
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Whether a directory's entries are messages or folders: "" (the
+ * Maildir), "new", "cur", ".F", ".F/new", ".F/cur". */
+static int
+msg_dir(const char *p)
+{
+	const char *sl;
+
+	if (*p == '\0' || strcmp(p, "new") == 0 || strcmp(p, "cur") == 0)
+		return 1;
+	if (p[0] != '.' || strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
+		return 0;
+	sl = strchr(p, '/');
+	return sl == NULL || strcmp(sl, "/new") == 0 || strcmp(sl, "/cur") == 0;
+}
+
+/* A directory record "MTIME CTIME PATH" into l->dirs (msg_dir ones). */
+static int
+add_dir(struct mx_listing *l, const char *p, struct mx_err *err)
+{
+	const char *q, *path;
+	int64_t s, m, c;
+
+	q = parse_stamp(p, &s, &m);
+	if (*q != ' ')
+		return 0;
+	q = parse_stamp(q + 1, &s, &c);
+	if (*q != ' ')
+		return 0;
+	path = q + 1;
+	if (!msg_dir(path))
+		return 0;
+	if (strpbrk(path, "\t\n") != NULL) {
+		l->dirs_odd = 1;
+		return 0;
+	}
+	if (m > l->dirs_newest)
+		l->dirs_newest = m;
+	if (c > l->dirs_newest)
+		l->dirs_newest = c;
+	mx_buf_printf(&l->dirs, "%s\t%.*s\n", path, (int)(q - p), p);
+	if (l->dirs.data == NULL)
+		return mx_err_errno(err, ENOMEM, "malloc");
+	return 0;
+}
+
 /* One record "SIZE MTIME CTIME PATH" (times as find's %T@ and %C@) into
- * l; the names @attachments and maildirsize only set l's flags. */
+ * l, or a directory's "DMTIME CTIME PATH"; the names @attachments and
+ * maildirsize only set l's flags. */
 static int
 add_record(struct mx_listing *l, const char *p, struct mx_err *err)
 {
@@ -189,6 +247,8 @@ add_record(struct mx_listing *l, const char *p, struct mx_err *err)
 	int64_t mtime, mtime_ns, csec, ctime_ns;
 	size_t before = l->n;
 
+	if (p[0] == 'D')
+		return add_dir(l, p + 1, err);
 	/* One pass over the record (it comes once per message). */
 	q = parse_u64(p, &size);
 	if (*q != ' ')
@@ -317,6 +377,7 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 	/* One round trip: what is there (a Maildir, an mbox file, nothing),
 	 * whether @attachments and maildirsize exist, and the messages. */
 	hp = mx_host_path(h, dir);
+	l->listed_at = now_ns();
 	list_fn(&cmd);
 	mx_buf_puts(&cmd, "L ");
 	mx_shell_quote(&cmd, hp ? hp : dir);
@@ -350,6 +411,7 @@ mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
 	int status = -1, rc = -1, st = 0;
 
 	hp = mx_host_path(h, dir);
+	l->listed_at = now_ns();
 	list_fn(&cmd);
 	mx_buf_puts(&cmd, "{ ");
 	mx_buf_puts(&cmd, pre);
@@ -472,6 +534,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 	for (i = 0; i < n; i++) {
 		st[i] = -1;
 		mx_err_clear(&errs[i]);
+		ls[i].listed_at = now_ns();
 		hps[i] = mx_host_path(h, dirs[i]);
 		if (hps[i] == NULL) {
 			mx_err_errno(err, ENOMEM, "malloc");
@@ -501,8 +564,9 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 		}
 		/* find in the shell's place (one fork less per listing):
 		 * its failure is the script's status. */
-		mx_buf_puts(&cmd, "[ $# -eq 0 ] || exec find -H \"$@\" -mindepth 2 "
-		    "-maxdepth 3 -type f -printf '%H\\0%s %T@ %C@ %P\\0'");
+		mx_buf_puts(&cmd, "[ $# -eq 0 ] || exec find -H \"$@\" -maxdepth 3 "
+		    "\\( -type d -printf '%H\\0D%T@ %C@ %P\\0' -o -type f -printf "
+		    "'%H\\0%s %T@ %C@ %P\\0' \\)");
 		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 			goto out;
 		if (read_many_records(s, hps, ls, st, n, err) == -1)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 
 struct mx_host;
@@ -38,6 +39,16 @@ struct mx_listing {
 	int is_file;		/* a regular file there: an mbox */
 	int has_attachments;	/* ../@attachments exists (Plesk) */
 	int has_quota;		/* maildirsize exists */
+	/* The directories whose entries are the messages (the Maildir,
+	 * new/, cur/, each folder and its new/ and cur/), one line each,
+	 * "PATH\tMTIME CTIME\n" (PATH relative, "" the Maildir; the times
+	 * as find's %T@ and %C@ print them), in find's order: what
+	 * src/stamp.c records and compares. */
+	struct mx_buf dirs;
+	int64_t dirs_newest;	/* the latest of those times, ns */
+	int dirs_odd;		/* a name that cannot be recorded */
+	int64_t listed_at;	/* this machine's clock (ns) before the
+				 * listing began */
 };
 
 void mx_listing_free(struct mx_listing *l);

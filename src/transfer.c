@@ -24,6 +24,7 @@
 #include "maildir.h"
 #include "manifest.h"
 #include "quote.h"
+#include "stamp.h"
 #include "transfer.h"
 
 #define XBUF 65536
@@ -1046,31 +1047,68 @@ out:
 
 static void after_digests(struct job *j);
 
-/* The manifest of the last verified pass: STATE/manifest/USER. */
+/* What the last verified pass proved of a user: STATE/manifest/USER
+ * and STATE/manifest/USER.stamp (suffix ".stamp"). */
 static char *
-manifest_path(struct job *j, int mkdirs)
+proof_path(const struct mx_xfer_opts *o, const char *user, const char *suffix,
+    int mkdirs)
 {
 	struct mx_buf p = MX_BUF_INIT;
 
-	if (j->o->state_dir == NULL)
+	if (o->state_dir == NULL)
 		return NULL;
-	mx_buf_printf(&p, "%s/manifest", j->o->state_dir);
+	mx_buf_printf(&p, "%s/manifest", o->state_dir);
 	if (p.data == NULL)
 		return NULL;
 	if (mkdirs)
 		(void)mkdir(p.data, 0700);
-	mx_buf_printf(&p, "/%s", j->u->name);
+	mx_buf_printf(&p, "/%s%s", user, suffix);
 	return p.data;
+}
+
+static char *
+manifest_path(struct job *j, int mkdirs)
+{
+	return proof_path(j->o, j->u->name, "", mkdirs);
+}
+
+/* The hosts and directories a manifest or stamp was made between. */
+static void
+proof_id(const char *from, const char *to, const struct mx_xfer_user *u,
+    struct mx_buf *id)
+{
+	mx_buf_printf(id, "%s\t%s\t%s\t%s", from, to, u->src, u->dst);
+	for (size_t i = 0; i < id->len; i++)
+		if (id->data[i] == '\n')
+			id->data[i] = ' ';
 }
 
 static void
 manifest_id(struct job *j, struct mx_buf *id)
 {
-	mx_buf_printf(id, "%s\t%s\t%s\t%s", mx_host_name(j->from),
-	    mx_host_name(j->to), j->u->src, j->u->dst);
-	for (size_t i = 0; i < id->len; i++)
-		if (id->data[i] == '\n')
-			id->data[i] = ' ';
+	proof_id(mx_host_name(j->from), mx_host_name(j->to), j->u, id);
+}
+
+/* After a verified pass: the directories' times of both listings, for
+ * the next pass to find the user unchanged without listing it (not for
+ * an mbox, converted anew each pass, nor for Plesk's @attachments, which
+ * the times do not cover). */
+static void
+save_stamp(struct job *j, const struct mx_listing *S,
+    const struct mx_listing *D, const char *id)
+{
+	struct mx_listing none;
+	struct mx_err serr;
+	char *path = proof_path(j->o, j->u->name, ".stamp", 1);
+
+	memset(&none, 0, sizeof none);
+	if (path == NULL)
+		return;
+	if (j->is_mbox || S->has_attachments || D->has_attachments)
+		S = &none;	/* not recordable: any old one goes */
+	/* Not written: the next pass lists this user. */
+	(void)mx_stamp_save(path, id, S, D, &serr);
+	free(path);
 }
 
 /* Compare the source's set with the target. Every message must be
@@ -1179,6 +1217,8 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 		if (mpath != NULL)
 			(void)mx_manifest_save(mpath, id.data, S, D, &merr);
 	}
+	if (j->r->verified && id.data != NULL && !j->o->dry_run)
+		save_stamp(j, S, D, id.data);
 	if (relist) {
 		/* The target listing after the pass, for maildirsize. */
 		mx_listing_free(&j->dst);
@@ -2516,14 +2556,101 @@ open_pair(struct pool *p, struct mx_host **from, struct mx_host **to,
 	return rc;
 }
 
+/* A user the stamps found as the last verified pass left it: its
+ * result is that pass's, nothing listed or read. */
+static void
+finish_unchanged(struct pool *p, size_t i, const struct mx_stamp *st)
+{
+	const struct mx_stamp_counts *c = mx_stamp_counts(st);
+	struct mx_xfer_result *r = &p->results[i];
+	struct prog g;
+	char detail[64];
+
+	memset(r, 0, sizeof *r);
+	r->state = MX_XS_DONE;
+	r->verified = 1;
+	r->src_msgs = r->skipped = c->src_msgs;
+	r->src_bytes = c->src_bytes;
+	r->dst_msgs = c->dst_msgs;
+	r->dst_bytes = c->dst_bytes;
+	mx_buf_puts(&r->report, _("  unchanged since the last verified pass "
+	    "(no directory of either Maildir changed): not listed\n"));
+	snprintf(detail, sizeof detail, "0 %" PRIu64 " 0", c->src_msgs);
+	(void)mx_journal_note(p->o->journal, p->users[i].name, "done", detail,
+	    NULL);
+	memset(&g, 0, sizeof g);
+	g.o = p->o;
+	g.p.user = p->users[i].name;
+	g.p.state = MX_XS_DONE;
+	clock_gettime(CLOCK_MONOTONIC, &g.t0);
+	prog_emit(&g, 1);
+}
+
+/* The users of [first, first+n) whose stamps say both Maildirs are as
+ * the last verified pass left them are finished (one find per host for
+ * them all); idx[] gets the others. Returns how many those are. Not for
+ * a dry run or a verification, nor for a user whose last pass was cut
+ * off (its stage must go). */
+static size_t
+skip_unchanged(struct pool *p, struct mx_host *from, struct mx_host *to,
+    size_t first, size_t n, size_t idx[])
+{
+	struct mx_stamp *st[GROUP_MAX];
+	const char *src[GROUP_MAX], *dst[GROUP_MAX];
+	int same[GROUP_MAX];
+	struct mx_buf id = MX_BUF_INIT;
+	struct mx_err err;
+	size_t i, k, any = 0;
+	char *path, ev[32];
+
+	for (i = 0; i < n; i++) {
+		const struct mx_xfer_user *u = &p->users[first + i];
+
+		st[i] = NULL;
+		src[i] = u->src;
+		dst[i] = u->dst;
+		if (p->o->dry_run || p->o->verify_only || p->o->journal == NULL ||
+		    !state_name_ok(u->name))
+			continue;
+		mx_journal_get(p->o->journal, u->name, ev, sizeof ev, NULL, 0);
+		if (strcmp(ev, "done") != 0)
+			continue;
+		path = proof_path(p->o, u->name, ".stamp", 0);
+		mx_buf_reset(&id);
+		proof_id(mx_host_name(from), mx_host_name(to), u, &id);
+		if (path != NULL && id.data != NULL &&
+		    mx_stamp_load(path, id.data, &st[i], &err) == 0 && st[i] != NULL)
+			any++;
+		free(path);
+	}
+	mx_buf_free(&id);
+	for (i = 0; i < n; i++)
+		same[i] = st[i] != NULL;
+	/* A host that cannot be asked: every user is listed, as always. */
+	if (any > 0 && (mx_stamp_check(from, 0, src, st, n, same, &err) == -1 ||
+	    mx_stamp_check(to, 1, dst, st, n, same, &err) == -1))
+		memset(same, 0, sizeof same);
+	for (i = k = 0; i < n; i++) {
+		if (same[i])
+			finish_unchanged(p, first + i, st[i]);
+		else
+			idx[k++] = first + i;
+		mx_stamp_free(st[i]);
+	}
+	return k;
+}
+
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
 	struct mx_host *from = NULL, *to = NULL;
 	struct prelist *pl;
+	struct mx_xfer_user us[GROUP_MAX];
+	struct mx_xfer_result rs[GROUP_MAX];
+	size_t idx[GROUP_MAX];
 	struct mx_err err;
-	size_t i, first, n;
+	size_t i, k, first, n;
 
 	pl = calloc(GROUP_MAX, sizeof *pl);
 	for (;;) {
@@ -2546,24 +2673,31 @@ worker(void *arg)
 				fail_user(p, i, &err);
 			continue;
 		}
+		n = skip_unchanged(p, from, to, first, n, idx);
+		if (n == 0)
+			continue;
+		/* The others, side by side (results moved back after). */
+		for (i = 0; i < n; i++)
+			us[i] = p->users[idx[i]];
 		if (pl == NULL || n == 1 || p->o->verify_only ||
-		    prelist(from, to, &p->users[first], n, pl, &err) == -1) {
+		    prelist(from, to, us, n, pl, &err) == -1) {
 			/* One at a time, as a single user is. */
 			if (pl != NULL)
 				prelist_free(pl, n);
-			for (i = first; i < first + n; i++)
-				if (mx_transfer_user(from, to, &p->users[i], p->o,
-				    &p->results[i], &err) == -1) {
+			for (i = 0; i < n; i++)
+				if (mx_transfer_user(from, to, &p->users[idx[i]],
+				    p->o, &p->results[idx[i]], &err) == -1) {
 					pthread_mutex_lock(&p->mu);
 					p->failed++;
 					pthread_mutex_unlock(&p->mu);
 				}
 			continue;
 		}
-		i = (size_t)transfer_batch(from, to, &p->users[first], n, p->o,
-		    &p->results[first], pl);
+		k = (size_t)transfer_batch(from, to, us, n, p->o, rs, pl);
+		for (i = 0; i < n; i++)
+			p->results[idx[i]] = rs[i];
 		pthread_mutex_lock(&p->mu);
-		p->failed += (int)i;
+		p->failed += (int)k;
 		pthread_mutex_unlock(&p->mu);
 		prelist_free(pl, n);
 	}

@@ -54,6 +54,11 @@ check_PROGRAMS += tests/unit/test-listing
 tests_unit_test_listing_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_listing_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test-listing
+
+check_PROGRAMS += tests/unit/test-stamp
+tests_unit_test_stamp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stamp_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test-stamp
 ## DNS (issue 4): the Knot lab, the dns/dns-update/probe verbs.
 EXTRA_DIST += tests/lab/knot.sh
 SH_TESTS += tests/dns/smoke.sh
@@ -119,6 +124,7 @@ SH_TESTS += tests/transfer/kill.sh
 SH_TESTS += tests/transfer/ssh-dovecot.sh
 SH_TESTS += tests/transfer/ssh-valgrind.sh
 SH_TESTS += tests/transfer/manifest.sh
+SH_TESTS += tests/transfer/stamp.sh
 SH_TESTS += tests/transfer/groups.sh
 SH_TESTS += tests/transfer/group-stream.sh
 SH_TESTS += tests/transfer/groups-via-tar.sh

@@ -88,14 +88,17 @@ mx transfer
 is "$(reads 9 old)$(reads 9 new)" 00 "the next pass reads nothing"
 
 # A source message changed just now is read, but not recorded yet.
+# (A change in place moves no directory's times: without the stamp
+# (tests/transfer/stamp.sh), every pass lists, and the manifest decides.)
+nostamp() { rm -f "$ST/manifest/alice.stamp"; }
 touch "$A/new/1700000001.M1P1.old.example.test"
-mx transfer
+nostamp; mx transfer
 is "$(reads $n old)" 1 "a source message changed just now is read again"
-mx transfer
+nostamp; mx transfer
 is "$(reads $n old)" 1 "and once more while its ctime is recent"
 sleep 3
-mx transfer
-mx transfer
+nostamp; mx transfer
+nostamp; mx transfer
 is "$(reads $n old)" 0 "then it is recorded"
 
 # Another target directory: the manifest does not apply.

@@ -1,0 +1,148 @@
+#!/bin/bash
+# The directories' times of the last verified pass (STATE/manifest/
+# USER.stamp): a pass finds a user whose Maildir directories are all as
+# that pass left them, on both hosts, without listing a message; mail
+# delivered, flagged, moved or deleted on either side, or a new folder,
+# makes it list and copy again; times within 2 s of a listing are not
+# recorded; a damaged or foreign stamp is ignored; verify reads all.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lab/lab.sh"
+lab_enter "$@"
+
+OLD=$LAB/old NEW=$LAB/new ST=$LAB/state
+msg() {	# msg DIR NAME TEXT
+	mkdir -p "$(dirname "$1/$2")"
+	printf 'From: x@example.test\nSubject: %s\n\n%s\n' "$3" "$3" >"$1/$2"
+}
+A=$OLD/home/alice/Maildir B=$NEW/home/alice/Maildir
+msg "$A" new/1700000001.M1P1.old.example.test "first"
+msg "$A" cur/1700000002.M2P2.old.example.test:2,S "second"
+msg "$A" .Sent/cur/1700000003.M3P3.old.example.test:2,S "third"
+mkdir -p "$A/tmp" "$A/.Sent/new" "$A/.Sent/tmp"
+mkdir -p "$NEW/home/alice" && chown 2001:2001 "$NEW/home/alice"
+S=$ST/manifest/alice.stamp
+n=0
+mx() {	# mx VERB ARGS: one pass, its audit log in $LAB/audit.N
+	n=$((n + 1))
+	run_mx "$1" --from "local:$OLD" --to "local:$NEW" --state "$ST" \
+	    --audit "$LAB/audit.$n" --user alice "${@:2}"
+}
+listed() {	# how many Maildirs pass N listed message by message
+	grep -c -- '-maxdepth 3' "$LAB/audit.$1"
+}
+asked() {	# how many commands of pass N asked for directories' times
+	grep -c -- '-maxdepth 0' "$LAB/audit.$1"
+}
+age() { sleep 3; }	# past the 2 s within which times are not recorded
+
+age
+mx transfer
+is "$rc" 0 "first pass exits 0"
+like "$out" 'alice: verified: 3 copied' "copies the three messages"
+ok "$([ ! -e "$S" ]; echo $?)" "the target's directories just changed: no stamp yet"
+
+age
+mx transfer
+is "$rc" 0 "second pass exits 0"
+ok "$([ "$(listed 2)" -gt 0 ]; echo $?)" "it lists the Maildirs"
+ok "$([ -f "$S" ] && [ "$(stat -c %a "$S")" = 600 ]; echo $?)" "and records the stamp, mode 0600"
+is "$(grep -c '^S' "$S") $(grep -c '^D' "$S")" "6 6" \
+    "six directories a side (the Maildir, new, cur, .Sent, .Sent/new, .Sent/cur; no tmp)"
+
+mx transfer
+is "$rc" 0 "a pass with nothing new exits 0"
+like "$out" 'alice: verified: 0 copied \(0 bytes\), 3 already there, 0 refused; source 3 messages \([0-9]+ bytes\), target 3 messages' \
+    "reports the verified counts"
+like "$out" 'unchanged since the last verified pass' "says why nothing was listed"
+is "$(listed 3)" 0 "no Maildir is listed"
+is "$(asked 3)" 2 "one question per host"
+J=$(grep -l alice "$ST"/journal* | head -n 1)
+is "$(tail -n 1 "$J" | cut -f 2,3)" "$(printf 'alice\tdone')" "the journal says done"
+
+# New mail on the old host.
+msg "$A" new/1700000004.M4P4.old.example.test "fourth"
+mx transfer
+like "$out" 'alice: verified: 1 copied' "new mail on the old host is copied"
+age
+mx transfer
+like "$out" 'alice: verified: 0 copied .* source 4 messages' "the next pass lists it again (the copy was just now)"
+mx transfer
+like "$out" 'unchanged since' "then finds it unchanged"
+
+# A client flags a message on the new host (a rename in cur/).
+mv "$B/cur/1700000002.M2P2.old.example.test:2,S" "$B/cur/1700000002.M2P2.old.example.test:2,RS"
+mx transfer
+unlike "$out" 'unchanged since' "a message flagged on the target: listed again"
+is "$(listed $n)" 2 "both Maildirs listed"
+like "$out" 'alice: verified: 0 copied' "and verified"
+
+# A message deleted on the new host is copied again.
+age
+mx transfer
+rm "$B/new/1700000001.M1P1.old.example.test"
+mx transfer
+like "$out" 'alice: verified: 1 copied' "a message deleted on the target is copied again"
+is "$(cat "$B/new/1700000001.M1P1.old.example.test")" "$(cat "$A/new/1700000001.M1P1.old.example.test")" \
+    "with its content"
+
+# A new, empty folder on the old host: made on the new one.
+age
+mx transfer
+mkdir -p "$A/.Drafts/new" "$A/.Drafts/cur" "$A/.Drafts/tmp"
+msg "$A" .Drafts/cur/1700000005.M5P5.old.example.test:2,D "draft"
+mx transfer
+like "$out" 'alice: verified: 1 copied' "a new folder on the old host is copied"
+ok "$([ -f "$B/.Drafts/cur/1700000005.M5P5.old.example.test:2,D" ]; echo $?)" "into its folder"
+
+# A message moved between folders on the old host (two directories).
+age
+mx transfer
+is "$(grep -c '^S' "$S")" 9 "the new folder's directories are recorded"
+mv "$A/.Drafts/cur/1700000005.M5P5.old.example.test:2,D" "$A/cur/"
+mx transfer
+like "$out" 'alice: verified: 1 copied' "a message moved to another folder is copied there"
+
+# Damaged or foreign stamps are not trusted.
+age
+mx transfer
+mx transfer
+like "$out" 'unchanged since' "(unchanged again)"
+sed -i '$d' "$S"
+mx transfer
+unlike "$out" 'unchanged since' "a stamp cut short: listed"
+is "$(grep -c '^end' "$S")" 1 "and recorded anew"
+mx transfer
+like "$out" 'unchanged since' "(unchanged again)"
+sed -i '1s|/home/alice/Maildir$|/home/bob/Maildir|' "$S"
+mx transfer
+unlike "$out" 'unchanged since' "a stamp made for another directory: listed"
+
+# Times changed within the last 2 s are not recorded.
+touch "$A/new"
+mx transfer
+ok "$([ ! -e "$S" ]; echo $?)" "a directory changed just now: the stamp goes"
+mx transfer
+unlike "$out" 'unchanged since' "so the next pass lists"
+age
+mx transfer
+mx transfer
+like "$out" 'unchanged since' "and once it has aged, one is recorded again"
+
+# An interrupted pass (the journal's "start") is listed: its stage goes.
+printf '%s\talice\tstart\t\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$J"
+mkdir -p "$B/mxmove-stage/cur" && msg "$B" mxmove-stage/cur/1700000009.M9P9.old.example.test "half"
+mx transfer
+unlike "$out" 'unchanged since' "after an interrupted pass: listed"
+like "$out" 'resuming after an interrupted pass' "and resumed"
+ok "$([ ! -e "$B/mxmove-stage" ]; echo $?)" "its stage is gone"
+
+# verify reads everything, whatever the stamp says.
+age
+mx transfer
+mx transfer
+like "$out" 'unchanged since' "(unchanged again)"
+printf 'tampered' >"$B/cur/1700000002.M2P2.old.example.test:2,RS"
+mx verify
+is "$rc" 1 "verify finds a message rewritten in place"
+like "$out" 'differs' "and names it"
+done_testing
