@@ -277,10 +277,27 @@ add_record(struct mx_listing *l, const char *p, struct mx_err *err)
 	return 0;
 }
 
+/* A listing read whole: its vector no longer than it (a pass holds
+ * many: doubling leaves up to half of each unused). */
+static void
+fit(struct mx_listing *l)
+{
+	struct mx_msgrec *v;
+
+	if (l->n == 0 || l->n == l->cap)
+		return;
+	if ((v = realloc(l->v, l->n * sizeof *v)) != NULL) {
+		l->v = v;
+		l->cap = l->n;
+	}
+}
+
+/* The end of a listing: its status says what was there. */
 static int
 status_of(struct mx_host *h, const char *dir, int status, const char *eo,
     struct mx_listing *l, struct mx_err *err)
 {
+	fit(l);
 	if (status == 4 || status == 5) {
 		l->is_file = status == 4;
 		l->missing = status == 5;

@@ -2234,6 +2234,9 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		goto out;
 	for (i = 0; i < n; i++) {
 		m[i]->sink.stage_gone = 1;
+		/* The listings after replace those from before the copy:
+		 * those go first (a group holds fewer listings at once). */
+		mx_listing_free(&m[i]->dst);
 		dsts[i] = m[i]->u->dst;
 		if (mx_listing_init(&ls[i], err) == -1)
 			goto out;
