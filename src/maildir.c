@@ -1120,7 +1120,9 @@ mx_nameset_add(struct mx_nameset *s, const char *key, uint64_t size)
 	struct ns_slot *sl;
 	uint64_t h = ns_hash(key);
 
-	if ((s->count + 1) * 2 > s->cap && ns_grow(s) == -1)
+	/* Up to three quarters full: a listing of 525 messages takes 1024
+	 * slots, not 2048 (a pass holds many listings at once). */
+	if ((s->count + 1) * 4 > s->cap * 3 && ns_grow(s) == -1)
 		return -1;
 	sl = ns_find(s, key, h);
 	if (sl->key != NULL)

@@ -2405,7 +2405,7 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 
 /* Several users ----------------------------------------------------------- */
 
-#define GROUP_MAX 16	/* users listed in one round trip per host */
+#define GROUP_MAX 12	/* users listed in one round trip per host */
 
 struct pool {
 	const char *from, *to;
