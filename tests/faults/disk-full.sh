@@ -94,4 +94,6 @@ run_mx transfer --from old --to "local:$L" --state "$LAB/state2" --user alice
 is "$rc" 0 "local target: the re-run exits 0"
 is "$(check "$LD")" "60 0" "local target: exactly the source's 60 messages"
 is "$(fp_old)" "$before" "the old host is unchanged at the end"
+# The lab's directory goes whole when the test ends: no mount left in it.
+umount "$L/home" "$RN/home"
 done_testing
