@@ -30,6 +30,7 @@ src_libmxengine_a_SOURCES += src/transfer.c src/transfer.h
 src_libmxengine_a_SOURCES += src/listing.c src/listing.h
 src_libmxengine_a_SOURCES += src/manifest.c src/manifest.h
 src_libmxengine_a_SOURCES += src/stamp.c src/stamp.h
+src_libmxengine_a_SOURCES += src/statefile.c src/statefile.h
 src_libmxengine_a_SOURCES += src/ledger.c src/ledger.h
 src_libmxengine_a_SOURCES += src/overview.c src/overview.h
 src_libmxengine_a_SOURCES += src/acct-target.c src/acct-target.h

@@ -18,6 +18,7 @@
 #include "listing.h"
 #include "maildir.h"
 #include "manifest.h"
+#include "statefile.h"
 
 #define MAGIC "mxmove-manifest 1"
 
@@ -108,56 +109,6 @@ add_line(struct mx_manifest *m, char *line)
 	return 0;
 }
 
-/* The whole file into m->buf (NUL-terminated); -1 when it cannot be
- * read (treated as no manifest), -2 out of memory. */
-static int
-slurp(struct mx_manifest *m, const char *path, size_t *len)
-{
-	struct stat st;
-	size_t cap, n = 0;
-	ssize_t r;
-	char *b;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 :
-	    65536;
-	if ((b = malloc(cap)) == NULL) {
-		close(fd);
-		return -2;
-	}
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *nb = realloc(b, cap * 2);
-
-			if (nb == NULL) {
-				free(b);
-				close(fd);
-				return -2;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - 1 - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (r == -1) {
-		free(b);
-		return -1;
-	}
-	b[n] = '\0';
-	m->buf = b;
-	*len = n;
-	return 0;
-}
-
 int
 mx_manifest_load(const char *path, const char *id, struct mx_manifest **out,
     struct mx_err *err)
@@ -173,7 +124,7 @@ mx_manifest_load(const char *path, const char *id, struct mx_manifest **out,
 		free(m);
 		return mx_err_errno(err, ENOMEM, "malloc");
 	}
-	r = slurp(m, path, &len);
+	r = mx_statefile_read(path, &m->buf, &len);
 	if (r == -2) {
 		mx_manifest_free(m);
 		return mx_err_errno(err, ENOMEM, "malloc");
@@ -255,12 +206,10 @@ mx_manifest_save(const char *path, const char *id, const struct mx_listing *S,
     const struct mx_listing *D, struct mx_err *err)
 {
 	struct mx_buf b = MX_BUF_INIT;
-	char tmp[PATH_MAX];
 	const struct mx_msgrec *s, *d;
 	size_t i, n = 0;
 	int64_t recent;
-	ssize_t w;
-	int fd, rc = -1;
+	int rc;
 
 	/* A file's ctime has the clock's coarse tick: a source message
 	 * changed in the last seconds before it was listed could change
@@ -284,33 +233,7 @@ mx_manifest_save(const char *path, const char *id, const struct mx_listing *S,
 	mx_buf_printf(&b, "end\t%zu\n", n);
 	if (b.data == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-		mx_buf_free(&b);
-		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), path);
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1) {
-		mx_err_errno(err, errno, _("%s: cannot create"), tmp);
-		goto out;
-	}
-	w = write(fd, b.data, b.len);
-	if (w != (ssize_t)b.len) {
-		mx_err_errno(err, w == -1 ? errno : EIO, _("%s: cannot write"), tmp);
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	/* No fsync: a manifest lost in a crash only costs a re-read, and
-	 * one cut short is refused (its "end" line counts the lines). */
-	if (rename(tmp, path) == -1) {
-		mx_err_errno(err, errno, _("%s: cannot write"), path);
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = mx_statefile_replace(path, b.data, b.len, err);
 	mx_buf_free(&b);
 	return rc;
 }

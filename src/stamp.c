@@ -17,6 +17,7 @@
 #include "listing.h"
 #include "quote.h"
 #include "stamp.h"
+#include "statefile.h"
 
 #define MAGIC "mxmove-stamp 1"
 #define CHUNK_ARGS 60000	/* bytes of names per command line */
@@ -80,33 +81,24 @@ int
 mx_stamp_load(const char *path, const char *id, struct mx_stamp **out,
     struct mx_err *err)
 {
-	struct mx_buf b = MX_BUF_INIT;
 	struct mx_stamp *s;
-	char chunk[8192], *line, *nl, *end;
-	ssize_t r;
-	int fd, ok = 0, rc;
+	char *buf, *line, *nl, *end;
+	size_t len;
+	int ok = 0, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
+	switch (mx_statefile_read(path, &buf, &len)) {
+	case -2:
+		return mx_err_errno(err, ENOMEM, "malloc");
+	case -1:
 		return 0;	/* none (or unreadable): nothing is known */
-	while ((r = read(fd, chunk, sizeof chunk)) > 0)
-		if (mx_buf_append(&b, chunk, (size_t)r) == -1) {
-			close(fd);
-			mx_buf_free(&b);
-			return mx_err_errno(err, ENOMEM, "malloc");
-		}
-	close(fd);
-	if (r == -1 || b.data == NULL) {
-		mx_buf_free(&b);
-		return 0;
 	}
 	if ((s = calloc(1, sizeof *s)) == NULL) {
-		mx_buf_free(&b);
+		free(buf);
 		return mx_err_errno(err, ENOMEM, "malloc");
 	}
-	s->buf = mx_buf_steal(&b);
-	end = s->buf + strlen(s->buf);
+	s->buf = buf;
+	end = s->buf + len;
 	line = s->buf;
 	nl = strchr(line, '\n');
 	if (nl == NULL || (*nl = '\0', strncmp(line, MAGIC "\t", sizeof MAGIC) != 0) ||
@@ -171,10 +163,8 @@ mx_stamp_save(const char *path, const char *id, const struct mx_listing *S,
     const struct mx_listing *D, struct mx_err *err)
 {
 	struct mx_buf b = MX_BUF_INIT;
-	char tmp[PATH_MAX];
 	size_t n;
-	ssize_t w;
-	int fd, rc = -1;
+	int rc;
 
 	if (!recordable(S) || !recordable(D)) {
 		/* What it held is out of date: these directories changed. */
@@ -189,27 +179,7 @@ mx_stamp_save(const char *path, const char *id, const struct mx_listing *S,
 	mx_buf_printf(&b, "end\t%zu\n", n);
 	if (b.data == NULL)
 		return mx_err_errno(err, ENOMEM, "malloc");
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-		mx_buf_free(&b);
-		return mx_err_set(err, MX_E_USAGE, _("%s: path too long"), path);
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1) {
-		mx_err_errno(err, errno, _("%s: cannot create"), tmp);
-		goto out;
-	}
-	w = write(fd, b.data, b.len);
-	close(fd);
-	/* No fsync: one lost in a crash only costs a listing. */
-	if (w != (ssize_t)b.len || rename(tmp, path) == -1) {
-		mx_err_errno(err, w == -1 ? errno : w != (ssize_t)b.len ? EIO :
-		    errno, _("%s: cannot write"), path);
-		unlink(tmp);
-		goto out;
-	}
-	rc = 1;
-out:
+	rc = mx_statefile_replace(path, b.data, b.len, err) == 0 ? 1 : -1;
 	mx_buf_free(&b);
 	return rc;
 }

@@ -81,6 +81,14 @@ print("%d %d" % (len(dst), len(bad)))
 PY
 }
 
+# put_msg DIR NAME TEXT [MTIME]: a message DIR/NAME (its directories
+# made), subject and body TEXT, modified at MTIME (default 1700000000).
+put_msg() {
+	mkdir -p "$(dirname "$1/$2")"
+	printf 'From: x@example.test\nSubject: %s\n\n%s\n' "$3" "$3" >"$1/$2"
+	touch -d "@${4:-1700000000}" "$1/$2"
+}
+
 run_mx() {
 	out=$("$MXMOVE" "$@" 2>&1)
 	rc=$?

@@ -11,24 +11,19 @@
 lab_enter "$@"
 
 OLD=$LAB/old NEW=$LAB/new ST=$LAB/state
-msg() {	# msg DIR NAME TEXT
-	mkdir -p "$(dirname "$1/$2")"
-	printf 'From: x@example.test\nSubject: %s\n\n%s\n' "$3" "$3" >"$1/$2"
-	touch -d @1700000000 "$1/$2"
-}
 : >"$LAB/map"
 for i in $(seq -w 0 16); do
-	msg "$OLD/home/u$i/Maildir" "cur/1700000001.M1P$i.old:2,S" "one $i"
-	msg "$OLD/home/u$i/Maildir" ".Sent/new/1700000002.M2P$i.old" "two $i"
+	put_msg "$OLD/home/u$i/Maildir" "cur/1700000001.M1P$i.old:2,S" "one $i"
+	put_msg "$OLD/home/u$i/Maildir" ".Sent/new/1700000002.M2P$i.old" "two $i"
 	mkdir -p "$NEW/home/u$i"
 	echo "u$i /home/u$i/Maildir${GROUPS_VIA:+/} /home/u$i/Maildir 3000 3000" >>"$LAB/map"
 done
 # u17: no source; u18: an mbox; u19: a Maildir through a symbolic link;
 # u20: a file where the target Maildir belongs.
 printf 'From a@example.test Mon Nov  2 10:00:00 2026\nSubject: m\n\nmbox\n' >"$OLD/home/mbox18"
-msg "$OLD/real19/Maildir" "new/1700000003.M3P19.old" "linked"
+put_msg "$OLD/real19/Maildir" "new/1700000003.M3P19.old" "linked"
 mkdir -p "$OLD/home/u19" && ln -s ../../real19/Maildir "$OLD/home/u19/Maildir"
-msg "$OLD/home/u20/Maildir" "new/1700000004.M4P20.old" "to a file"
+put_msg "$OLD/home/u20/Maildir" "new/1700000004.M4P20.old" "to a file"
 mkdir -p "$NEW/home/u18" "$NEW/home/u19" "$NEW/home/u20"
 echo "not a Maildir" >"$NEW/home/u20/Maildir"
 cat >>"$LAB/map" <<MAP

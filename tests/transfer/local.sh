@@ -9,20 +9,14 @@ lab_enter "$@"
 
 OLD=$LAB/old NEW=$LAB/new ST=$LAB/state
 mkdir -p "$OLD/home" "$NEW/home"
-# msg DIR NAME TEXT [MTIME]
-msg() {
-	mkdir -p "$(dirname "$1/$2")"
-	printf 'From: x@example.test\nSubject: %s\n\n%s\n' "$3" "$3" >"$1/$2"
-	touch -d "@${4:-1700000000}" "$1/$2"
-}
 A=$OLD/home/alice/Maildir
-msg "$A" new/1700000001.1234.old.example.test "new one" 1700000001
-msg "$A" cur/1700000002.M5P6.old.example.test:2,S "seen" 1700000002
-msg "$A" cur/1700000003.M7P8.old.example.test,S=60:2,FRS "flagged replied" 1700000003
-msg "$A" cur/1700000004.M9P1.old.example.test:2,DT "draft trashed" 1700000004
-msg "$A" .Sent/cur/1700000005.M2P3.old.example.test:2,S "sent" 1700000005
-msg "$A" .Lists.qmail/new/1700000006.M4P5.old.example.test "list mail" 1700000006
-msg "$A" tmp/1700000007.M6P7.old.example.test "half delivered" 1700000007
+put_msg "$A" new/1700000001.1234.old.example.test "new one" 1700000001
+put_msg "$A" cur/1700000002.M5P6.old.example.test:2,S "seen" 1700000002
+put_msg "$A" cur/1700000003.M7P8.old.example.test,S=60:2,FRS "flagged replied" 1700000003
+put_msg "$A" cur/1700000004.M9P1.old.example.test:2,DT "draft trashed" 1700000004
+put_msg "$A" .Sent/cur/1700000005.M2P3.old.example.test:2,S "sent" 1700000005
+put_msg "$A" .Lists.qmail/new/1700000006.M4P5.old.example.test "list mail" 1700000006
+put_msg "$A" tmp/1700000007.M6P7.old.example.test "half delivered" 1700000007
 echo "not a message" >"$A/courierimapsubscribed"
 mkdir -p "$NEW/home/alice" && chown 2001:2001 "$NEW/home/alice"
 
@@ -64,8 +58,8 @@ like "$(cat "$ST/journal")" "alice	done	6 6 0" "the journal records the user as 
 mx transfer --user alice
 like "$out" 'alice: verified: 0 copied .*, 6 already there' "a second pass copies nothing"
 mv "$B/new/1700000001.1234.old.example.test" "$B/cur/1700000001.1234.old.example.test:2,S"
-msg "$A" new/1700000010.M1P1.old.example.test "late mail" 1700000010
-msg "$A" .Sent/cur/1700000011.M1P1.old.example.test:2,S "late sent" 1700000011
+put_msg "$A" new/1700000010.M1P1.old.example.test "late mail" 1700000010
+put_msg "$A" .Sent/cur/1700000011.M1P1.old.example.test:2,S "late sent" 1700000011
 mx transfer --user alice
 is "$rc" 0 "catch-up pass exits 0"
 like "$out" 'alice: verified: 2 copied .*, 6 already there' "only the two new messages are copied"
@@ -75,7 +69,7 @@ is "$(ls "$B/cur" | grep -c '^1700000001')" 1 "the read message is there once, w
 # maildirsize: definition kept, totals recomputed.
 printf '5000000S,1000C\n12 1\n' >"$B/maildirsize"
 chown 2001:2001 "$B/maildirsize"
-msg "$A" new/1700000012.M1P1.old.example.test "quota" 1700000012
+put_msg "$A" new/1700000012.M1P1.old.example.test "quota" 1700000012
 mx transfer --user alice
 total=$(cd "$B" && find . -type f -path '*/[nc][eu][wr]/*' -printf '%s\n' | awk '{s+=$1} END {print s}')
 n=$(cd "$B" && find . -type f -path '*/[nc][eu][wr]/*' | wc -l)
@@ -105,7 +99,7 @@ is "$rc" 1 "and exits 1"
 # file, an mbox source converted on the way.
 for u in bob carol; do
 	for i in 1 2 3; do
-		msg "$OLD/home/$u/Maildir" "cur/17000001$i$i.M${i}P1.old.example.test:2,S" "$u $i"
+		put_msg "$OLD/home/$u/Maildir" "cur/17000001$i$i.M${i}P1.old.example.test:2,S" "$u $i"
 	done
 	mkdir -p "$NEW/srv/$u"
 done
@@ -149,7 +143,7 @@ is "$(stat -c %s "$OLD/var/spool/mail/dave")" "$(wc -c <"$OLD/var/spool/mail/dav
 # Plesk: @attachments beside the Maildir, modes kept, owners fixed, and
 # files already on the target left alone.
 P=$OLD/var/qmail/mailnames/example.test/info
-msg "$P/Maildir" cur/1700000200.M1P1.old.example.test:2,S "plesk" 1700000200
+put_msg "$P/Maildir" cur/1700000200.M1P1.old.example.test:2,S "plesk" 1700000200
 mkdir -p "$P/@attachments/a1"
 echo attachment-one >"$P/@attachments/a1/0001"
 echo attachment-two >"$P/@attachments/0002"

@@ -8,15 +8,10 @@
 lab_enter "$@"
 
 OLD=$LAB/old NEW=$LAB/new ST=$LAB/state
-msg() {	# msg DIR NAME TEXT MTIME
-	mkdir -p "$(dirname "$1/$2")"
-	printf 'From: x@example.test\nSubject: %s\n\n%s\n' "$3" "$3" >"$1/$2"
-	touch -d "@$4" "$1/$2"
-}
 A=$OLD/home/alice/Maildir B=$NEW/home/alice/Maildir
-msg "$A" new/1700000001.M1P1.old.example.test "first" 1700000001
-msg "$A" cur/1700000002.M2P2.old.example.test:2,S "second" 1700000002
-msg "$A" .Sent/cur/1700000003.M3P3.old.example.test:2,S "third" 1700000003
+put_msg "$A" new/1700000001.M1P1.old.example.test "first" 1700000001
+put_msg "$A" cur/1700000002.M2P2.old.example.test:2,S "second" 1700000002
+put_msg "$A" .Sent/cur/1700000003.M3P3.old.example.test:2,S "third" 1700000003
 mkdir -p "$NEW/home/alice" && chown 2001:2001 "$NEW/home/alice"
 # A source message changed in the last 2 s is not recorded (its ctime
 # could still move within the clock's tick): let these age.

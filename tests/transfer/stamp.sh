@@ -10,14 +10,10 @@
 lab_enter "$@"
 
 OLD=$LAB/old NEW=$LAB/new ST=$LAB/state
-msg() {	# msg DIR NAME TEXT
-	mkdir -p "$(dirname "$1/$2")"
-	printf 'From: x@example.test\nSubject: %s\n\n%s\n' "$3" "$3" >"$1/$2"
-}
 A=$OLD/home/alice/Maildir B=$NEW/home/alice/Maildir
-msg "$A" new/1700000001.M1P1.old.example.test "first"
-msg "$A" cur/1700000002.M2P2.old.example.test:2,S "second"
-msg "$A" .Sent/cur/1700000003.M3P3.old.example.test:2,S "third"
+put_msg "$A" new/1700000001.M1P1.old.example.test "first"
+put_msg "$A" cur/1700000002.M2P2.old.example.test:2,S "second"
+put_msg "$A" .Sent/cur/1700000003.M3P3.old.example.test:2,S "third"
 mkdir -p "$A/tmp" "$A/.Sent/new" "$A/.Sent/tmp"
 mkdir -p "$NEW/home/alice" && chown 2001:2001 "$NEW/home/alice"
 S=$ST/manifest/alice.stamp
@@ -60,7 +56,7 @@ J=$(grep -l alice "$ST"/journal* | head -n 1)
 is "$(tail -n 1 "$J" | cut -f 2,3)" "$(printf 'alice\tdone')" "the journal says done"
 
 # New mail on the old host.
-msg "$A" new/1700000004.M4P4.old.example.test "fourth"
+put_msg "$A" new/1700000004.M4P4.old.example.test "fourth"
 mx transfer
 like "$out" 'alice: verified: 1 copied' "new mail on the old host is copied"
 age
@@ -89,7 +85,7 @@ is "$(cat "$B/new/1700000001.M1P1.old.example.test")" "$(cat "$A/new/1700000001.
 age
 mx transfer
 mkdir -p "$A/.Drafts/new" "$A/.Drafts/cur" "$A/.Drafts/tmp"
-msg "$A" .Drafts/cur/1700000005.M5P5.old.example.test:2,D "draft"
+put_msg "$A" .Drafts/cur/1700000005.M5P5.old.example.test:2,D "draft"
 mx transfer
 like "$out" 'alice: verified: 1 copied' "a new folder on the old host is copied"
 ok "$([ -f "$B/.Drafts/cur/1700000005.M5P5.old.example.test:2,D" ]; echo $?)" "into its folder"
@@ -130,7 +126,7 @@ like "$out" 'unchanged since' "and once it has aged, one is recorded again"
 
 # An interrupted pass (the journal's "start") is listed: its stage goes.
 printf '%s\talice\tstart\t\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$J"
-mkdir -p "$B/mxmove-stage/cur" && msg "$B" mxmove-stage/cur/1700000009.M9P9.old.example.test "half"
+mkdir -p "$B/mxmove-stage/cur" && put_msg "$B" mxmove-stage/cur/1700000009.M9P9.old.example.test "half"
 mx transfer
 unlike "$out" 'unchanged since' "after an interrupted pass: listed"
 like "$out" 'resuming after an interrupted pass' "and resumed"
