@@ -636,6 +636,14 @@ mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 	    O_NOFOLLOW);
 	b->curfd = openat(b->dirfd, "cur", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    O_NOFOLLOW);
+	if ((b->tmpfd == -1 || b->newfd == -1 || b->curfd == -1) &&
+	    (errno == EMFILE || errno == ENFILE)) {
+		/* Not "not a Maildir": the process is out of descriptors. */
+		mx_err_errno(err, errno, _("%s: cannot open"), dir);
+		mdb_close(b);
+		free(b);
+		return -1;
+	}
 	/* A file created 0600 in tmp/ has mode 0600 & ~umask, unless tmp/
 	 * has a default ACL (which then decides): fchmod is skipped only
 	 * when that is known to be 0600. */

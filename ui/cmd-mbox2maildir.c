@@ -132,12 +132,29 @@ struct into_job {
 #define HOLD_JOBS 32
 #define HOLD_MSGS 512
 #define HOLD_BYTES ((uint64_t)64 << 20)
+/* Holds handed to the settler and not taken yet, at most: */
+#define QUEUED 2
+
+struct hold {
+	struct into_job *j[HOLD_JOBS];
+	size_t n;
+};
 
 struct into {
 	struct into_job *jobs;
 	size_t n;
 	size_t next;		/* the next job to take (atomic) */
 	const struct mx_mbox_conv_opts *opts;
+	/* The converters hand their holds to one settler thread, which
+	 * syncs and links them while they go on converting: the disk
+	 * writes back one hold while the next is made. */
+	pthread_mutex_t mu;
+	pthread_cond_t work, room;
+	struct hold q[QUEUED];
+	size_t nq;
+	size_t hold_jobs;	/* mboxes a hold takes, at most HOLD_JOBS */
+	int converting;		/* converters still running */
+	int inline_settle;	/* no settler thread: each converter settles */
 };
 
 /* The last component of a path ("a/b/" -> "b"), in place (trailing
@@ -170,9 +187,9 @@ base_cmp(const void *a, const void *b)
 static void
 settle(const struct into *in, struct into_job **held, size_t n)
 {
-	struct mx_mdbatch *bs[HOLD_JOBS] = { NULL };
+	struct mx_mdbatch *bs[QUEUED * HOLD_JOBS] = { NULL };
 	struct mx_err *errs;
-	int rcs[HOLD_JOBS];
+	int rcs[QUEUED * HOLD_JOBS];
 	size_t i;
 
 	if (n == 0)
@@ -209,6 +226,25 @@ settle(const struct into *in, struct into_job **held, size_t n)
 	free(errs);
 }
 
+/* Hand a hold to the settler (waiting while QUEUED are pending). */
+static void
+hand_over(struct into *in, struct into_job **held, size_t n)
+{
+	if (n == 0)
+		return;
+	if (in->inline_settle) {
+		settle(in, held, n);
+		return;
+	}
+	pthread_mutex_lock(&in->mu);
+	while (in->nq == QUEUED)
+		pthread_cond_wait(&in->room, &in->mu);
+	memcpy(in->q[in->nq].j, held, n * sizeof *held);
+	in->q[in->nq++].n = n;
+	pthread_cond_signal(&in->work);
+	pthread_mutex_unlock(&in->mu);
+}
+
 static void *
 into_worker(void *arg)
 {
@@ -229,14 +265,46 @@ into_worker(void *arg)
 		held[nheld++] = j;
 		msgs += mx_mdbatch_pending(j->held, &b);
 		bytes += b;
-		if (nheld == HOLD_JOBS || msgs >= HOLD_MSGS || bytes >= HOLD_BYTES) {
-			settle(in, held, nheld);
+		if (nheld == in->hold_jobs || msgs >= HOLD_MSGS ||
+		    bytes >= HOLD_BYTES) {
+			hand_over(in, held, nheld);
 			nheld = 0;
 			msgs = bytes = 0;
 		}
 	}
-	settle(in, held, nheld);
+	hand_over(in, held, nheld);
+	pthread_mutex_lock(&in->mu);
+	in->converting--;
+	pthread_cond_signal(&in->work);
+	pthread_mutex_unlock(&in->mu);
 	return NULL;
+}
+
+/* The settler: whatever holds are waiting, in one sync. */
+static void *
+into_settler(void *arg)
+{
+	struct into *in = arg;
+	struct into_job *all[QUEUED * HOLD_JOBS];
+	size_t k, n;
+
+	for (;;) {
+		pthread_mutex_lock(&in->mu);
+		while (in->nq == 0 && in->converting > 0)
+			pthread_cond_wait(&in->work, &in->mu);
+		if (in->nq == 0) {
+			pthread_mutex_unlock(&in->mu);
+			return NULL;
+		}
+		for (n = k = 0; k < in->nq; k++) {
+			memcpy(all + n, in->q[k].j, in->q[k].n * sizeof *all);
+			n += in->q[k].n;
+		}
+		in->nq = 0;
+		pthread_cond_broadcast(&in->room);
+		pthread_mutex_unlock(&in->mu);
+		settle(in, all, n);
+	}
 }
 
 static int
@@ -263,8 +331,9 @@ convert_into(const char *dir, char **mboxes, size_t n, long nthreads,
 	struct into in;
 	struct into_job *sorted = NULL;
 	pthread_t *th = NULL;
+	struct rlimit rl;
 	size_t i, started = 0;
-	int rc = MX_EXIT_USAGE;
+	int rc = MX_EXIT_USAGE, settler;
 
 	memset(&in, 0, sizeof in);
 	in.opts = opts;
@@ -322,15 +391,46 @@ convert_into(const char *dir, char **mboxes, size_t n, long nthreads,
 		rc = mx_cmd_fail("mbox2maildir", strerror(ENOMEM));
 		goto out;
 	}
-	/* The calling thread is one of the workers. */
+	/* A held mbox keeps its Maildir's directories open (five
+	 * descriptors): the holds being filled, queued and settling take
+	 * at most a quarter of the limit (half is for the files waiting,
+	 * see maildir.c). Too few for that: each converter settles its
+	 * own holds of one mbox. */
+	in.hold_jobs = HOLD_JOBS;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		size_t room = (size_t)rl.rlim_cur / 4 / (5 *
+		    ((size_t)nthreads + 2 * QUEUED));
+
+		if (room == 0)
+			in.inline_settle = 1;
+		in.hold_jobs = room < 1 ? 1 : room < HOLD_JOBS ? room : HOLD_JOBS;
+	}
+	pthread_mutex_init(&in.mu, NULL);
+	pthread_cond_init(&in.work, NULL);
+	pthread_cond_init(&in.room, NULL);
+	in.converting = (int)nthreads;
+	/* th[0]: the settler (or, failing a thread, the calling thread
+	 * settles as it goes); the calling thread is one of the
+	 * converters. */
+	settler = !in.inline_settle &&
+	    pthread_create(&th[0], NULL, into_settler, &in) == 0;
+	in.inline_settle = !settler;
 	for (i = 1; i < (size_t)nthreads; i++) {
 		if (pthread_create(&th[i], NULL, into_worker, &in) != 0)
 			break;
 		started++;
 	}
+	pthread_mutex_lock(&in.mu);
+	in.converting -= (int)((size_t)nthreads - 1 - started);
+	pthread_mutex_unlock(&in.mu);
 	into_worker(&in);
 	for (i = 1; i <= started; i++)
 		pthread_join(th[i], NULL);
+	if (settler)
+		pthread_join(th[0], NULL);
+	pthread_cond_destroy(&in.room);
+	pthread_cond_destroy(&in.work);
+	pthread_mutex_destroy(&in.mu);
 	rc = MX_EXIT_OK;
 	for (i = 0; i < n; i++)
 		if (in.jobs[i].status > rc)

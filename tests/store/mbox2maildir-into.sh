@@ -1,7 +1,8 @@
 #!/bin/bash
 # mbox2maildir --into: many mboxes in one run, each into DIR/BASENAME, on
-# --jobs threads; the same files as one run per mbox; one bad mbox never
-# stops the others; a second run adds nothing; clashing names refused.
+# --jobs threads (a thread syncs and links what they convert); the same
+# files as one run per mbox; one bad mbox never stops the others; a
+# second run adds nothing; clashing names refused.
 . "$top_srcdir/tests/lib.sh"
 
 T=$(mktemp -d /tmp/mx-m2mi.XXXXXX) || bail "mktemp"
@@ -86,6 +87,31 @@ ok "$([ ! -e "$T/dry" ]; echo $?)" "and writes nothing"
 # Bad usage.
 run_mx mbox2maildir --into "$T/x"
 is "$rc" 2 "--into without an mbox: status 2"
+# Many holds: 300 mboxes fill ten holds of 32 and more; one thread syncs
+# and links each while the converters go on, and waits for them (at most
+# two holds queued): every message ends in place, once.
+mkdir -p "$T/src3"
+for k in $(seq 1 300); do mbox "h$k" $((k % 3 + 1)); mv "$T/src/h$k" "$T/src3/"; done
+run_mx mbox2maildir --jobs 4 --into "$T/h4" "$T"/src3/*
+is "$rc" 0 "300 mboxes on 4 threads: status 0"
+is "$(printf '%s\n' "$out" | grep -c ': [1-3] messages ([0-9]* bytes) converted, 0 already there')" 300 \
+    "each mbox reported once"
+is "$(ls "$T/h4" | wc -l)" 300 "300 Maildirs"
+is "$(find "$T/h4" \( -path '*/new/*' -o -path '*/cur/*' \) -type f | wc -l)" 600 "all 600 messages in place"
+is "$(find "$T/h4" -path "$T/h4/*/tmp/*" | wc -l)" 0 "nothing left in tmp/"
+"$MXMOVE" mbox2maildir --jobs 1 --into "$T/h1" "$T"/src3/* >/dev/null 2>&1
+is "$(listing "$T/h4")" "$(listing "$T/h1")" "the same files as with --jobs 1"
+
+# Few descriptors: smaller holds, each converter settling its own; too
+# few even for that: the error says so (not "not a Maildir").
+out=$(ulimit -n 32; "$MXMOVE" mbox2maildir --jobs 4 --into "$T/l32" "$T"/src3/* 2>&1); rc=$?
+is "$rc" 0 "a limit of 32 descriptors: status 0"
+is "$(listing "$T/l32")" "$(listing "$T/h1")" "the same files"
+out=$(ulimit -n 10; "$MXMOVE" mbox2maildir --jobs 4 --into "$T/l10" "$T"/src3/h1* 2>&1); rc=$?
+is "$rc" 1 "a limit of 10: status 1"
+like "$out" 'Too many open files' "the error names the limit"
+unlike "$out" 'not a Maildir' "not a wrong cause"
+
 run_mx mbox2maildir --jobs 2 "$T/src/alpha" "$T/y"
 is "$rc" 2 "--jobs without --into: status 2"
 run_mx mbox2maildir --jobs 0 --into "$T/x" "$T/src/alpha"
