@@ -2589,6 +2589,62 @@ finish_unchanged(struct pool *p, size_t i, const struct mx_stamp *st)
 	prog_emit(&g, 1);
 }
 
+/* One host's answer on the directories' times of a group. */
+struct checker {
+	struct mx_host *h;
+	int side;
+	const char *const *dirs;
+	struct mx_stamp *const *st;
+	size_t n;
+	int same[GROUP_MAX];
+	int rc;
+	struct mx_err err;
+};
+
+static void *
+checker_run(void *arg)
+{
+	struct checker *c = arg;
+
+	c->rc = mx_stamp_check(c->h, c->side, c->dirs, c->st, c->n, c->same,
+	    &c->err);
+	return NULL;
+}
+
+/* Both hosts asked at once (a thread for the old host's question):
+ * same[i] stays 1 for the users both find unchanged. -1 when a host
+ * could not be asked. */
+static int
+check_both(struct mx_host *from, struct mx_host *to, const char *const src[],
+    const char *const dst[], struct mx_stamp *const st[], size_t n, int same[])
+{
+	struct checker c[2];
+	pthread_t t;
+	int threaded;
+	size_t i;
+
+	memset(c, 0, sizeof c);
+	for (i = 0; i < 2; i++) {
+		c[i].h = i == 0 ? from : to;
+		c[i].side = (int)i;
+		c[i].dirs = i == 0 ? src : dst;
+		c[i].st = st;
+		c[i].n = n;
+		memcpy(c[i].same, same, n * sizeof *same);
+	}
+	threaded = pthread_create(&t, NULL, checker_run, &c[0]) == 0;
+	if (!threaded)
+		checker_run(&c[0]);
+	checker_run(&c[1]);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (c[0].rc == -1 || c[1].rc == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		same[i] = c[0].same[i] && c[1].same[i];
+	return 0;
+}
+
 /* The users of [first, first+n) whose stamps say both Maildirs are as
  * the last verified pass left them are finished (one find per host for
  * them all); idx[] gets the others. Returns how many those are. Not for
@@ -2630,8 +2686,7 @@ skip_unchanged(struct pool *p, struct mx_host *from, struct mx_host *to,
 	for (i = 0; i < n; i++)
 		same[i] = st[i] != NULL;
 	/* A host that cannot be asked: every user is listed, as always. */
-	if (any > 0 && (mx_stamp_check(from, 0, src, st, n, same, &err) == -1 ||
-	    mx_stamp_check(to, 1, dst, st, n, same, &err) == -1))
+	if (any > 0 && check_both(from, to, src, dst, st, n, same) == -1)
 		memset(same, 0, sizeof same);
 	for (i = k = 0; i < n; i++) {
 		if (same[i])
