@@ -2208,17 +2208,15 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 		note_full(&m[0]->sink, err);
 		goto out;
 	}
-	/* Into place: first the digests of every staged file (the very
-	 * files the links put in place), then each stage linked in (cp -l,
-	 * as link_in), then the names of what cp left unlinked in a stage
-	 * (group_digests judges them), then the stages removed. Then the
-	 * targets listed: two round trips. */
+	/* Into place: each stage linked in (cp -l, as link_in), then one
+	 * look at the stages: a file cp left unlinked (one link) is named
+	 * for group_digests to judge; any other shares its inode with the
+	 * file now in place, whose SHA-256 it gives. Then the stages
+	 * removed, and the targets listed: two round trips. */
 	mx_buf_reset(&cmd);
 	mx_buf_puts(&cmd, "set -e; ");
 	mx_listing_digest_fn(&cmd);
-	mx_buf_puts(&cmd, "find");
-	group_stages(&g, &cmd);
-	mx_buf_puts(&cmd, " -type f -exec $D {} +");
+	mx_buf_puts(&cmd, ":");
 	for (i = 0; i < n; i++) {
 		/* cp's status is not the judge (see link_in): its messages
 		 * are, with what it left, the reason given. */
@@ -2228,7 +2226,8 @@ copy_group(struct job **m, size_t n, struct mx_err *err)
 	}
 	mx_buf_puts(&cmd, "; find");
 	group_stages(&g, &cmd);
-	mx_buf_puts(&cmd, " -type f -links 1 -printf '@L %p\\n'; cd / && rm -rf");
+	mx_buf_puts(&cmd, " -type f \\( -links 1 -printf '@L %p\\n' -o -exec $D "
+	    "{} + \\); cd / && rm -rf");
 	group_stages(&g, &cmd);
 	if (run_script(to, cmd.data, &out, err) == -1)
 		goto out;
