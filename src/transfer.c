@@ -1890,8 +1890,8 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
  * prepares every target and runs one `tar x` for all of them (member I's
  * entries are named "I/PATH"; a positional "-C STAGE_I I" and
  * --strip-components=1 put each in its own stage), one command that
- * links every stage into place with the digests of the staged files,
- * and one listing. Each user keeps everything else: plan, journal,
+ * links every stage into place and takes the digests of the files in
+ * place through the stages (their inodes), and one listing. Each user keeps everything else: plan, journal,
  * checks of every entry, verification, manifest. A group that fails is
  * not a failure: its users run again, one by one. */
 

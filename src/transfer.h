@@ -27,14 +27,17 @@
  *           (manifest.h); anything else read on both sides
  *   journal a line per user and step in the state directory
  *
- * Round trips: workers take users in groups (up to 16) and list a
- * group's Maildirs with one command per host, both hosts at once. The
- * users of a group with little to copy share one tar c, one tar x (each
- * user's files into its own stage), one command linking the stages in
- * with the digests of the staged files, and one listing (copy_group);
- * the others get their preparation with their first tar x, and their
- * last move, listing after the copy and the digests of what was copied
- * in one command. A pass with nothing new is the group listings alone.
+ * Round trips: workers take users in groups (up to 12); a user whose
+ * Maildir directories show, on both hosts, the times recorded after the
+ * last verified pass (src/stamp.c) ends there, one command per host for
+ * the group. The others' Maildirs are listed with one command per host,
+ * both hosts at once. The users of a group with little to copy share
+ * one tar c, one tar x (each user's files into its own stage), one
+ * command linking the stages in and taking the digests of the files in
+ * place, and one listing (copy_group); the others get their preparation
+ * with their first tar x, and their last move, listing after the copy
+ * and the digests of what was copied in one command. A pass with nothing
+ * new is the group listings alone, or the stamps' question alone.
  *
  * Nothing is ever written on the old host. A run killed at any moment
  * leaves only whole messages on the target (stage, then link or rename);
