@@ -2428,6 +2428,21 @@ fail_user(struct pool *p, size_t i, const struct mx_err *err)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* fn(a) in a thread of its own and fn(b) in this one, both done on
+ * return (a's in this thread too when no thread can start). */
+static void
+both_at_once(void *(*fn)(void *), void *a, void *b)
+{
+	pthread_t t;
+	int threaded = pthread_create(&t, NULL, fn, a) == 0;
+
+	if (!threaded)
+		fn(a);
+	fn(b);
+	if (threaded)
+		pthread_join(t, NULL);
+}
+
 struct lister {
 	struct mx_host *h;
 	const char *dirs[GROUP_MAX];
@@ -2454,8 +2469,7 @@ prelist(struct mx_host *from, struct mx_host *to, const struct mx_xfer_user *u,
     size_t n, struct prelist *pl, struct mx_err *err)
 {
 	struct lister *ls = calloc(2, sizeof *ls);
-	pthread_t t;
-	int threaded, rc = -1;
+	int rc = -1;
 	size_t i;
 
 	if (ls == NULL)
@@ -2471,12 +2485,7 @@ prelist(struct mx_host *from, struct mx_host *to, const struct mx_xfer_user *u,
 	ls[0].h = from;
 	ls[1].h = to;
 	ls[0].n = ls[1].n = n;
-	threaded = pthread_create(&t, NULL, lister_run, &ls[0]) == 0;
-	if (!threaded)
-		lister_run(&ls[0]);
-	lister_run(&ls[1]);
-	if (threaded)
-		pthread_join(t, NULL);
+	both_at_once(lister_run, &ls[0], &ls[1]);
 	if (ls[0].rc == -1 || ls[1].rc == -1) {
 		*err = ls[0].rc == -1 ? ls[0].err : ls[1].err;
 		goto out;
@@ -2618,8 +2627,6 @@ check_both(struct mx_host *from, struct mx_host *to, const char *const src[],
     const char *const dst[], struct mx_stamp *const st[], size_t n, int same[])
 {
 	struct checker c[2];
-	pthread_t t;
-	int threaded;
 	size_t i;
 
 	memset(c, 0, sizeof c);
@@ -2631,12 +2638,7 @@ check_both(struct mx_host *from, struct mx_host *to, const char *const src[],
 		c[i].n = n;
 		memcpy(c[i].same, same, n * sizeof *same);
 	}
-	threaded = pthread_create(&t, NULL, checker_run, &c[0]) == 0;
-	if (!threaded)
-		checker_run(&c[0]);
-	checker_run(&c[1]);
-	if (threaded)
-		pthread_join(t, NULL);
+	both_at_once(checker_run, &c[0], &c[1]);
 	if (c[0].rc == -1 || c[1].rc == -1)
 		return -1;
 	for (i = 0; i < n; i++)
