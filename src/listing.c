@@ -15,7 +15,6 @@
 #include "quote.h"
 
 #define XBUF 65536
-#define CHUNK_ARGS 60000	/* bytes of names per command line */
 
 void
 mx_listing_free(struct mx_listing *l)
@@ -568,7 +567,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 		mx_buf_reset(&cmd);
 		mx_buf_reset(&eo);
 		mx_buf_puts(&cmd, "set --; ");
-		for (i = start; i < n && (i == start || cmd.len < CHUNK_ARGS); i++) {
+		for (i = start; i < n && (i == start || cmd.len < MX_CHUNK_ARGS); i++) {
 			mx_buf_puts(&cmd, "d=");
 			mx_shell_quote(&cmd, hps[i]);
 			mx_buf_printf(&cmd, "; if [ -d \"$d\" ]; then "
@@ -669,7 +668,7 @@ mx_listing_digest(struct mx_host *h, const char *dir, struct mx_msgrec **recs, s
 		mx_shell_quote(&cmd, hp ? hp : dir);
 		mx_buf_puts(&cmd, " && S");
 		start = i;
-		while (i < n && (i == start || cmd.len < CHUNK_ARGS)) {
+		while (i < n && (i == start || cmd.len < MX_CHUNK_ARGS)) {
 			mx_buf_puts(&cmd, " ");
 			if (mx_shell_quote(&cmd, recs[i]->path) == -1 ||
 			    mx_nameset_add(idx, recs[i]->path, (uint64_t)i) == -1)

@@ -11,6 +11,9 @@
  * characters, else in single quotes with each ' written '\''.
  * Returns 0, or -1 when memory runs out. */
 int mx_shell_quote(struct mx_buf *b, const char *s);
+/* Bytes of quoted names one command line takes before a command is cut
+ * into several (one argument of sh -c stays far below ARG_MAX). */
+#define MX_CHUNK_ARGS 60000
 
 /* Append argv (NULL-terminated) to b, each word quoted, space-separated. */
 int mx_shell_join(struct mx_buf *b, const char *const argv[]);

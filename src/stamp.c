@@ -20,7 +20,6 @@
 #include "statefile.h"
 
 #define MAGIC "mxmove-stamp 1"
-#define CHUNK_ARGS 60000	/* bytes of names per command line */
 #define RECENT_NS 2000000000LL	/* times this close to a listing: racy */
 
 struct dent {
@@ -158,6 +157,14 @@ put_side(struct mx_buf *b, const struct mx_listing *l, char tag)
 	return n;
 }
 
+void
+mx_stamp_drop(const char *path)
+{
+	/* One that cannot be removed only speaks of directories that have
+	 * changed since: it matches nothing any more. */
+	(void)unlink(path);
+}
+
 int
 mx_stamp_save(const char *path, const char *id, const struct mx_listing *S,
     const struct mx_listing *D, struct mx_err *err)
@@ -168,8 +175,7 @@ mx_stamp_save(const char *path, const char *id, const struct mx_listing *S,
 
 	if (!recordable(S) || !recordable(D)) {
 		/* What it held is out of date: these directories changed. */
-		if (unlink(path) == -1 && errno != ENOENT)
-			return mx_err_errno(err, errno, _("%s: cannot remove"), path);
+		mx_stamp_drop(path);
 		return 0;
 	}
 	mx_buf_printf(&b, "%s\t%s\ncounts\t%zu\t%" PRIu64 "\t%zu\t%" PRIu64 "\n",
@@ -268,7 +274,7 @@ mx_stamp_check(struct mx_host *h, int side, const char *const dirs[],
 		mx_buf_reset(&cmd);
 		mx_buf_reset(&out);
 		mx_buf_puts(&cmd, "exec 2>/dev/null; exec find -H");
-		for (k = first; k < nw && (k == first || cmd.len < CHUNK_ARGS); k++) {
+		for (k = first; k < nw && (k == first || cmd.len < MX_CHUNK_ARGS); k++) {
 			mx_buf_puts(&cmd, " ");
 			mx_shell_quote(&cmd, want[k].hpath);
 		}

@@ -48,6 +48,9 @@ const struct mx_stamp_counts *mx_stamp_counts(const struct mx_stamp *s);
 int mx_stamp_save(const char *path, const char *id, const struct mx_listing *S,
     const struct mx_listing *D, struct mx_err *err);
 
+/* Remove what path holds: this user is listed next time. */
+void mx_stamp_drop(const char *path);
+
 /* Ask h for the times of the directories recorded for side (0 the
  * source, 1 the target) of st[0..n) (NULL: nothing to ask), dirs[i] being
  * that user's Maildir on h; clear same[i] for each user whose times

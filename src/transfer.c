@@ -28,7 +28,6 @@
 #include "transfer.h"
 
 #define XBUF 65536
-#define CHUNK_ARGS 60000	/* bytes of names per command line */
 #define REMOTE_CHUNK (32u << 20)	/* bytes per tar x before moving */
 #define REPORT_MAX 50		/* lines naming messages */
 #define TAR_BLOCK 32768		/* bytes per write of a tar stream to a
@@ -883,7 +882,7 @@ copy_planned(struct job *j, size_t nwant, struct mx_err *err)
 		argv[n++] = j->srcpath;
 		argv[n++] = "--";
 		k = n;
-		for (bytes = 0; i < j->src.n && bytes < CHUNK_ARGS; i++) {
+		for (bytes = 0; i < j->src.n && bytes < MX_CHUNK_ARGS; i++) {
 			if (!mx_nameset_has(j->want, j->src.v[i].key, NULL))
 				continue;
 			argv[n++] = j->src.v[i].path;
@@ -1097,17 +1096,16 @@ static void
 save_stamp(struct job *j, const struct mx_listing *S,
     const struct mx_listing *D, const char *id)
 {
-	struct mx_listing none;
 	struct mx_err serr;
 	char *path = proof_path(j->o, j->u->name, ".stamp", 1);
 
-	memset(&none, 0, sizeof none);
 	if (path == NULL)
 		return;
-	if (j->is_mbox || S->has_attachments || D->has_attachments)
-		S = &none;	/* not recordable: any old one goes */
 	/* Not written: the next pass lists this user. */
-	(void)mx_stamp_save(path, id, S, D, &serr);
+	if (j->is_mbox || S->has_attachments || D->has_attachments)
+		mx_stamp_drop(path);
+	else
+		(void)mx_stamp_save(path, id, S, D, &serr);
 	free(path);
 }
 
@@ -1508,7 +1506,7 @@ after_setup(struct job *j, struct mx_err *err)
 	mx_buf_puts(&j->post, "cd ");
 	mx_shell_quote(&j->post, j->sink.hdst);
 	mx_buf_puts(&j->post, " && S");
-	for (i = 0; i < j->ncopied && j->post.len < CHUNK_ARGS; i++) {
+	for (i = 0; i < j->ncopied && j->post.len < MX_CHUNK_ARGS; i++) {
 		mx_buf_puts(&j->post, " ");
 		mx_shell_quote(&j->post, j->src.v[j->copied[i]].path);
 	}
@@ -1825,13 +1823,30 @@ job_release(struct job *j)
 	job_free(j);
 }
 
+/* A user's outcome in the journal: "done COPIED SOURCE MISMATCHED" or
+ * "failed WHY". Without fsync: lost in a crash, the user's last line
+ * stays "start" (or an earlier pass's outcome), and the next run clears
+ * the stage and verifies again, which it would do anyway. The next
+ * "start" (fsynced) or the journal's close makes it durable. */
+static void
+journal_outcome(const struct mx_xfer_opts *o, const char *user,
+    const struct mx_xfer_result *r)
+{
+	char detail[256];
+
+	snprintf(detail, sizeof detail, "%" PRIu64 " %" PRIu64 " %" PRIu64,
+	    r->copied_msgs, r->src_msgs, r->mismatched);
+	(void)mx_journal_note(o->journal, user, r->state == MX_XS_DONE ?
+	    "done" : "failed", r->state == MX_XS_DONE ? detail : r->err.msg,
+	    NULL);
+}
+
 /* The end of a user's pass (rc: how it went): the result, the journal's
  * "done" or "failed", the last progress event. Returns rc. */
 static int
 job_finish(struct job *j, int rc, struct mx_err *err)
 {
 	struct mx_xfer_result *r = j->r;
-	char detail[256];
 
 	if (rc == 0 && !j->o->dry_run && !r->verified) {
 		mx_err_set(err, MX_E_GENERIC, P_("%s: %" PRIu64 " message does not "
@@ -1842,17 +1857,8 @@ job_finish(struct job *j, int rc, struct mx_err *err)
 	r->state = rc == 0 ? MX_XS_DONE : MX_XS_FAILED;
 	if (rc == -1)
 		r->err = *err;
-	if (!j->no_journal) {
-		snprintf(detail, sizeof detail, "%" PRIu64 " %" PRIu64 " %" PRIu64,
-		    r->copied_msgs, r->src_msgs, r->mismatched);
-		/* The outcome without fsync: lost in a crash, the user's last
-		 * line stays "start" (or an earlier pass's outcome), and the
-		 * next run clears the stage and verifies again, which it would
-		 * do anyway. The next "start" (fsynced) or the journal's close
-		 * makes it durable. */
-		(void)mx_journal_note(j->o->journal, j->u->name, rc == 0 ?
-		    "done" : "failed", rc == 0 ? detail : err->msg, NULL);
-	}
+	if (!j->no_journal)
+		journal_outcome(j->o, j->u->name, r);
 	j->prog.p.state = r->state;
 	prog_emit(&j->prog, 1);
 	job_release(j);
@@ -1922,7 +1928,7 @@ static int
 groupable(const struct job *j)
 {
 	return !j->is_mbox && j->nwant > 0 && j->wbytes <= GROUP_BYTES &&
-	    group_args(j) <= CHUNK_ARGS / 4 &&
+	    group_args(j) <= MX_CHUNK_ARGS / 4 &&
 	    (j->o->stream_chunk == 0 || j->wbytes <= j->o->stream_chunk) &&
 	    (!mx_host_is_local(j->to) || j->o->stream_sink) &&
 	    j->srcpath[0] == '/' && j->sink.hdst[0] == '/';
@@ -2379,7 +2385,7 @@ transfer_batch(struct mx_host *from, struct mx_host *to,
 				    path_within(js[i].srcpath, m[k]->srcpath) ||
 				    strcmp(m[k]->sink.hdst, js[i].sink.hdst) == 0)
 					break;
-			if (k < nm || args + group_args(&js[i]) > CHUNK_ARGS ||
+			if (k < nm || args + group_args(&js[i]) > MX_CHUNK_ARGS ||
 			    msgs + js[i].nwant > GROUP_MSGS) {
 				failed += group_run(from, to, m, nm, o);
 				nm = args = msgs = 0;
@@ -2575,7 +2581,6 @@ finish_unchanged(struct pool *p, size_t i, const struct mx_stamp *st)
 	const struct mx_stamp_counts *c = mx_stamp_counts(st);
 	struct mx_xfer_result *r = &p->results[i];
 	struct prog g;
-	char detail[64];
 
 	memset(r, 0, sizeof *r);
 	r->state = MX_XS_DONE;
@@ -2586,9 +2591,7 @@ finish_unchanged(struct pool *p, size_t i, const struct mx_stamp *st)
 	r->dst_bytes = c->dst_bytes;
 	mx_buf_puts(&r->report, _("  unchanged since the last verified pass "
 	    "(no directory of either Maildir changed): not listed\n"));
-	snprintf(detail, sizeof detail, "0 %" PRIu64 " 0", c->src_msgs);
-	(void)mx_journal_note(p->o->journal, p->users[i].name, "done", detail,
-	    NULL);
+	journal_outcome(p->o, p->users[i].name, r);
 	memset(&g, 0, sizeof g);
 	g.o = p->o;
 	g.p.user = p->users[i].name;
