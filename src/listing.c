@@ -125,14 +125,22 @@ mx_listing_get(const struct mx_listing *l, const char *key)
 	return &l->v[i];
 }
 
-/* The listing script for one directory: records "SIZE MTIME CTIME
- * PATH\0", directories as "DMTIME CTIME PATH\0", "0 0 0 @attachments\0" and "0 0 0 maildirsize\0"; its status says what is
- * there (0 a Maildir, 4 a file, 3 something else, 5 nothing, 6 find
- * failed). */
+/* The host's own clock as a record "@T SECONDS.FRACTION\0", before
+ * find reads a directory: the file times it prints come from that
+ * clock, not from this machine's (the two may disagree by minutes). A
+ * date(1) without %N gives whole seconds ("S.N" or "S.%N": the
+ * fraction reads as 0, an earlier time, which records less). */
+#define HOST_CLOCK "printf '@T %s\\0' \"$(date +%s.%N 2>/dev/null)\"; "
+
+/* The listing script for one directory: "@T NOW\0" (HOST_CLOCK),
+ * records "SIZE MTIME CTIME PATH\0", directories as "DMTIME CTIME
+ * PATH\0", "0 0 0 @attachments\0" and "0 0 0 maildirsize\0"; its
+ * status says what is there (0 a Maildir, 4 a file, 3 something else,
+ * 5 nothing, 6 find failed). */
 static void
 list_fn(struct mx_buf *cmd)
 {
-	mx_buf_puts(cmd, "L() { if [ -d \"$1\" ]; then "
+	mx_buf_puts(cmd, "L() { if [ -d \"$1\" ]; then " HOST_CLOCK
 	    "if [ -d \"$1/../@attachments\" ]; then printf '0 0 0 @attachments\\0'; fi; "
 	    "if [ -f \"$1/maildirsize\" ]; then printf '0 0 0 maildirsize\\0'; fi; "
 	    "(cd \"$1\" && exec find . -maxdepth 3 \\( -type d -printf "
@@ -178,16 +186,6 @@ parse_stamp(const char *p, int64_t *sec, int64_t *ns)
 	}
 	*ns = *sec * 1000000000 + f;
 	return p;
-}
-
-/* This machine's clock, ns: when a listing began. */
-static int64_t
-now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 /* Whether a directory's entries are messages or folders: "" (the
@@ -311,16 +309,27 @@ status_of(struct mx_host *h, const char *dir, int status, const char *eo,
 	return 0;
 }
 
-/* Read a listing stream: records go to ls[cur]; "@B I" starts
- * directory I, "@E I STATUS" ends it (st[I] = STATUS). A single listing
- * (n == 1, no markers) uses ls[0]. */
+/* The host's clock from a "@T SECONDS.FRACTION" record, ns; 0 (not
+ * known: nothing is recorded as settled) for anything else. */
+static int64_t
+host_clock(const char *p)
+{
+	int64_t sec, ns;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	p = parse_stamp(p, &sec, &ns);
+	return *p == '\0' && sec > 0 ? ns : 0;
+}
+
+/* Read one directory's listing stream into l; with rest, what follows
+ * a "@S" record goes there as it is (with its "@"). */
 static int
-read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
-    struct mx_buf *rest, struct mx_err *err)
+read_records(struct mx_stream *s, struct mx_listing *l, struct mx_buf *rest,
+    struct mx_err *err)
 {
 	struct mx_buf acc = MX_BUF_INIT;
-	struct mx_listing *l = n == 1 ? &ls[0] : NULL;
-	char buf[XBUF], *p, *z, *sp1;
+	char buf[XBUF], *p, *z;
 	ssize_t got;
 	size_t used;
 	int rc = -1;
@@ -347,7 +356,6 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 		p = acc.data;
 		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
 			if (p[0] == '@' && p[1] == 'S' && rest != NULL) {
-				/* The rest is not records (kept with its "@"). */
 				used += (size_t)(z - p) + 1;
 				if (mx_buf_append(rest, "@", 1) == -1 ||
 				    mx_buf_append(rest, z + 1, acc.len - used) == -1) {
@@ -357,16 +365,9 @@ read_records(struct mx_stream *s, struct mx_listing *ls, int *st, size_t n,
 				used = acc.len;
 				break;
 			}
-			if (p[0] == '@') {
-				unsigned long i = strtoul(p + 3, &sp1, 10);
-
-				if (i < n && p[1] == 'B')
-					l = &ls[i];
-				else if (i < n && p[1] == 'E') {
-					st[i] = (int)strtol(sp1, NULL, 10);
-					l = NULL;
-				}
-			} else if (l != NULL && add_record(l, p, err) == -1)
+			if (p[0] == '@' && p[1] == 'T' && p[2] == ' ')
+				l->listed_at = host_clock(p + 3);
+			else if (add_record(l, p, err) == -1)
 				goto out;
 			used += (size_t)(z - p) + 1;
 			p = z + 1;
@@ -388,18 +389,18 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT;
 	struct mx_stream *s = NULL;
 	char *hp = NULL;
-	int status = -1, rc = -1, st = 0;
+	int status = -1, rc = -1;
 
 	/* One round trip: what is there (a Maildir, an mbox file, nothing),
 	 * whether @attachments and maildirsize exist, and the messages. */
 	hp = mx_host_path(h, dir);
-	l->listed_at = now_ns();
+	l->listed_at = 0;	/* until the host's clock says */
 	list_fn(&cmd);
 	mx_buf_puts(&cmd, "L ");
 	mx_shell_quote(&cmd, hp ? hp : dir);
 	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 		goto out;
-	if (read_records(s, l, &st, 1, NULL, err) == -1)
+	if (read_records(s, l, NULL, err) == -1)
 		goto out;
 	if (mx_stream_close(s, &status, &eo, err) == -1) {
 		s = NULL;
@@ -424,10 +425,10 @@ mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
 	struct mx_buf cmd = MX_BUF_INIT, eo = MX_BUF_INIT, rest = MX_BUF_INIT;
 	struct mx_stream *s = NULL;
 	char *hp = NULL;
-	int status = -1, rc = -1, st = 0;
+	int status = -1, rc = -1;
 
 	hp = mx_host_path(h, dir);
-	l->listed_at = now_ns();
+	l->listed_at = 0;	/* until the host's clock says */
 	list_fn(&cmd);
 	mx_buf_puts(&cmd, "{ ");
 	mx_buf_puts(&cmd, pre);
@@ -438,7 +439,7 @@ mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
 	mx_buf_puts(&cmd, "; exit $st");
 	if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 		goto out;
-	if (read_records(s, l, &st, 1, &rest, err) == -1)
+	if (read_records(s, l, &rest, err) == -1)
 		goto out;
 	if (mx_stream_close(s, &status, &eo, err) == -1) {
 		s = NULL;
@@ -471,7 +472,7 @@ out:
  * maildirsize, "@E I STATUS". */
 static int
 read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
-    int *st, size_t n, struct mx_err *err)
+    int *st, size_t n, int64_t *clock, struct mx_err *err)
 {
 	struct mx_buf acc = MX_BUF_INIT;
 	struct mx_listing *l = NULL;
@@ -494,7 +495,9 @@ read_many_records(struct mx_stream *s, char **hps, struct mx_listing *ls,
 		used = 0;
 		p = acc.data;
 		while ((z = memchr(p, '\0', acc.len - used)) != NULL) {
-			if (p[0] == '@' && p[1] != '\0' && p[2] == ' ') {
+			if (p[0] == '@' && p[1] == 'T' && p[2] == ' ')
+				*clock = host_clock(p + 3);
+			else if (p[0] == '@' && p[1] != '\0' && p[2] == ' ') {
 				i = strtoul(p + 3, &sp1, 10);
 				if (i < n && p[1] == 'A')
 					ls[i].has_attachments = 1;
@@ -538,6 +541,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 	struct mx_stream *s = NULL;
 	char **hps;
 	int *st = NULL, status = -1, rc = -1;
+	int64_t clock;
 	size_t i, start = 0;
 
 	st = calloc(n + 1, sizeof *st);
@@ -550,7 +554,6 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 	for (i = 0; i < n; i++) {
 		st[i] = -1;
 		mx_err_clear(&errs[i]);
-		ls[i].listed_at = now_ns();
 		hps[i] = mx_host_path(h, dirs[i]);
 		if (hps[i] == NULL) {
 			mx_err_errno(err, ENOMEM, "malloc");
@@ -566,7 +569,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 		/* One script per 60 KB of names (one argument of sh -c). */
 		mx_buf_reset(&cmd);
 		mx_buf_reset(&eo);
-		mx_buf_puts(&cmd, "set --; ");
+		mx_buf_puts(&cmd, "set --; " HOST_CLOCK);
 		for (i = start; i < n && (i == start || cmd.len < MX_CHUNK_ARGS); i++) {
 			mx_buf_puts(&cmd, "d=");
 			mx_shell_quote(&cmd, hps[i]);
@@ -585,14 +588,16 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 		    "'%H\\0%s %T@ %C@ %P\\0' \\)");
 		if (mx_host_exec_read_sh(h, cmd.data, &s, err) == -1)
 			goto out;
-		if (read_many_records(s, hps, ls, st, n, err) == -1)
+		clock = 0;
+		if (read_many_records(s, hps, ls, st, n, &clock, err) == -1)
 			goto out;
 		if (mx_stream_close(s, &status, &eo, err) == -1) {
 			s = NULL;
 			goto out;
 		}
 		s = NULL;
-		for (; start < i; start++)
+		for (; start < i; start++) {
+			ls[start].listed_at = clock;
 			if (st[start] == -1 || (st[start] == 0 && status != 0))
 				mx_err_set(&errs[start], MX_E_REMOTE, _("%s: listing "
 				    "%s failed: %s"), mx_host_name(h), dirs[start],
@@ -600,6 +605,7 @@ mx_listing_read_many(struct mx_host *h, const char *const dirs[], size_t n,
 			else
 				status_of(h, dirs[start], st[start], eo.data,
 				    &ls[start], &errs[start]);
+		}
 	}
 	rc = 0;
 out:

@@ -47,8 +47,8 @@ struct mx_listing {
 	struct mx_buf dirs;
 	int64_t dirs_newest;	/* the latest of those times, ns */
 	int dirs_odd;		/* a name that cannot be recorded */
-	int64_t listed_at;	/* this machine's clock (ns) before the
-				 * listing began */
+	int64_t listed_at;	/* the listed host's own clock (ns) before
+				 * find read a directory; 0: not known */
 };
 
 void mx_listing_free(struct mx_listing *l);

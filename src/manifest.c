@@ -212,10 +212,10 @@ mx_manifest_save(const char *path, const char *id, const struct mx_listing *S,
 	int rc;
 
 	/* A file's ctime has the clock's coarse tick: a source message
-	 * changed in the last seconds before it was listed could change
-	 * again without its ctime moving. Those are read again next time. */
-	recent = (S->listed_at > 0 ? S->listed_at : (int64_t)time(NULL) *
-	    1000000000) - 2000000000;
+	 * changed in the last seconds before it was listed (by the old
+	 * host's clock) could change again without its ctime moving. Those
+	 * are read again next time; all are, if that clock is not known. */
+	recent = S->listed_at > 0 ? S->listed_at - 2000000000 : INT64_MIN;
 	mx_buf_printf(&b, "%s\t%s\n", MAGIC, id);
 	for (i = 0; i < S->n; i++) {
 		s = &S->v[i];

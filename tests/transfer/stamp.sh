@@ -124,6 +124,35 @@ mx transfer
 mx transfer
 like "$out" 'unchanged since' "and once it has aged, one is recorded again"
 
+# The hosts' own clocks decide what is recent, not this machine's: with
+# mxmove's clock an hour ahead (faketime, for mxmove alone), a directory
+# changed just now on the old host is still not recorded.
+skewed="$LAB/mxmove-skewed"
+printf '#!/bin/sh\nFAKETIME_ONLY_CMDS=mxmove ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" exec faketime -f +1h %s "$@"\n' \
+    "$MXMOVE" >"$skewed" && chmod +x "$skewed"
+REAL_MXMOVE=$MXMOVE MXMOVE=$skewed
+age
+mx transfer
+touch "$A/new"
+mx transfer
+is "$rc" 0 "with this machine's clock an hour ahead: the pass exits 0"
+ok "$([ ! -e "$S" ]; echo $?)" "a directory the old host changed just now is not recorded"
+MXMOVE=$REAL_MXMOVE
+# A host without date(1): its clock is not known, nothing is recorded.
+mkdir -p "$LAB/nodate" && printf '#!/bin/sh\nexit 127\n' >"$LAB/nodate/date" && chmod +x "$LAB/nodate/date"
+age
+PATH=$LAB/nodate:$PATH mx transfer
+is "$rc" 0 "a host without date(1): the pass exits 0"
+ok "$([ ! -e "$S" ]; echo $?)" "and records no stamp"
+rm -f "$ST/manifest/alice"
+PATH=$LAB/nodate:$PATH mx transfer
+ok "$([ -f "$ST/manifest/alice" ] && [ "$(grep -c "^end	0" "$ST/manifest/alice")" = 1 ]; echo $?)" \
+    "nor any message in the manifest"
+age
+mx transfer
+mx transfer
+like "$out" 'unchanged since' "with date(1) back, one is recorded again"
+
 # An interrupted pass (the journal's "start") is listed: its stage goes.
 printf '%s\talice\tstart\t\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$J"
 mkdir -p "$B/mxmove-stage/cur" && put_msg "$B" mxmove-stage/cur/1700000009.M9P9.old.example.test "half"

@@ -25,6 +25,7 @@ fill(struct mx_listing *S, struct mx_listing *D, int n)
 
 	mx_listing_init(S, NULL);
 	mx_listing_init(D, NULL);
+	S->listed_at = (int64_t)time(NULL) * 1000000000;	/* the old host's clock */
 	for (i = 0; i < n; i++) {
 		snprintf(p, sizeof p, "%s/%d.M%dP1.host,S=%d%s", i % 3 ? "cur" :
 		    "new", 1600000000 + i, i, 100 + i, i % 3 ? ":2,S" : "");
@@ -199,6 +200,28 @@ main(void)
 		    "trusted");
 	}
 	free(buf);
+
+	/* The old host's clock is the reference: an hour behind this
+	 * machine's, a ctime 1 s before its listing is still recent. */
+	mx_listing_free(&S);
+	mx_listing_free(&D);
+	fill(&S, &D, 10);
+	S.listed_at -= (int64_t)3600 * 1000000000;
+	S.v[4].ctime_ns = S.listed_at - 1000000000;
+	mx_manifest_save(path, id, &S, &D, &err);
+	ok(mx_manifest_load(path, id, &m, &err) == 0 &&
+	    mx_manifest_count(m) == 9, "recent by the old host's clock, an "
+	    "hour behind this one: not recorded (9 of 10)");
+	mx_manifest_free(m);
+
+	/* That clock not known: nothing is recorded. */
+	S.listed_at = 0;
+	mx_manifest_save(path, id, &S, &D, &err);
+	ok(mx_manifest_load(path, id, &m, &err) == 0 &&
+	    mx_manifest_count(m) == 0, "the old host's clock not known: "
+	    "nothing recorded");
+	mx_manifest_free(m);
+
 	mx_listing_free(&S);
 	mx_listing_free(&D);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
