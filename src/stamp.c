@@ -135,12 +135,19 @@ out:
 	return 0;
 }
 
-/* Whether l's directories can stand for its messages next time. */
+/* Whether l's directories can stand for its messages next time; with
+ * settled, only if none changed in the last RECENT_NS before the
+ * listing (by the host's clock). The old host's side must be settled:
+ * mail delivered there later in the tick of a recorded time would be
+ * missed. The new host's need not be, and is not right after a copy:
+ * a change there missed the same way can only be the new host's own
+ * (a delivery, a flag, an expunge), never a message to copy, and the
+ * next change to the old host's side lists both again. */
 static int
-recordable(const struct mx_listing *l)
+recordable(const struct mx_listing *l, int settled)
 {
-	return l->dirs.len > 0 && !l->dirs_odd && l->listed_at > 0 &&
-	    l->dirs_newest < l->listed_at - RECENT_NS;
+	return l->dirs.len > 0 && !l->dirs_odd && (!settled ||
+	    (l->listed_at > 0 && l->dirs_newest < l->listed_at - RECENT_NS));
 }
 
 /* l's lines, each prefixed "TAG\t". */
@@ -173,7 +180,7 @@ mx_stamp_save(const char *path, const char *id, const struct mx_listing *S,
 	size_t n;
 	int rc;
 
-	if (!recordable(S) || !recordable(D)) {
+	if (!recordable(S, 1) || !recordable(D, 0)) {
 		/* What it held is out of date: these directories changed. */
 		mx_stamp_drop(path);
 		return 0;

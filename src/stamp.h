@@ -13,9 +13,12 @@
  * same on both hosts is as the last pass proved it. Dovecot decides when
  * to read a Maildir again the same way.
  *
- * Times within 2 s of the listing are not recorded: a directory changed
- * again within the clock's tick would keep its time. `mxmove verify`
- * reads everything, whatever is recorded. */
+ * The old host's times within 2 s of its listing (by its own clock) are
+ * not recorded: a directory changed again within the clock's tick
+ * would keep its time, and mail delivered then would be missed. The new
+ * host's are, even right after the copy: what such a tick could hide
+ * there is the new host's own change, never a message to copy.
+ * `mxmove verify` reads everything, whatever is recorded. */
 #ifndef MX_STAMP_H
 #define MX_STAMP_H
 

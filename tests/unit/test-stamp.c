@@ -119,6 +119,23 @@ main(void)
 	r = mx_stamp_save(path, "id", &l, &l, &err);
 	is_int(r, 0, "just made: not recorded");
 	ok(access(path, F_OK) == -1, "and what the file held is removed");
+	{
+		/* Only the old host's side must have settled. */
+		struct mx_listing a;
+
+		ok(mx_listing_init(&a, &err) == 0 &&
+		    mx_listing_read(h, md, &a, &err) == 0, "listed again");
+		a.listed_at += 3000000000LL;
+		is_int(mx_stamp_save(path, "id", &l, &a, &err), 0,
+		    "the old host's side just changed: not recorded");
+		is_int(mx_stamp_save(path, "id", &a, &l, &err), 1,
+		    "the new host's side just changed (the copy): recorded");
+		l.listed_at = 0;
+		is_int(mx_stamp_save(path, "id", &l, &a, &err), 0,
+		    "the old host's clock not known: not recorded");
+		ok(access(path, F_OK) == -1, "and the file removed");
+		mx_listing_free(&a);
+	}
 	mx_listing_free(&l);
 
 	st = record();
