@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 
 int
 mx_err_set(struct mx_err *err, enum mx_err_code code, const char *fmt, ...)
@@ -44,6 +45,15 @@ mx_err_errno(struct mx_err *err, int errnum, const char *fmt, ...)
 	va_end(ap);
 	n = strlen(err->msg);
 	snprintf(err->msg + n, sizeof err->msg - n, ": %s", strerror(errnum));
+	/* Out of descriptors: wherever it happens, say what to do. */
+	n = strlen(err->msg);
+	if (errnum == EMFILE)
+		snprintf(err->msg + n, sizeof err->msg - n, " %s", _("(raise the "
+		    "open-file limit, ulimit -n, and run again)"));
+	else if (errnum == ENFILE)
+		snprintf(err->msg + n, sizeof err->msg - n, " %s", _("(the "
+		    "system's open-file table is full: raise fs.file-max or "
+		    "close programs, and run again)"));
 	return -1;
 }
 

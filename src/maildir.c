@@ -621,8 +621,7 @@ mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 	}
 	b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (b->dirfd == -1 || fstat(b->dirfd, &st) == -1) {
-		mx_err_errno(err, errno, _("%s: cannot open its directories "
-		    "(raise the open-file limit, ulimit -n, and run again)"), dir);
+		mx_err_errno(err, errno, _("%s: cannot open"), dir);
 		if (b->dirfd != -1)
 			close(b->dirfd);
 		free(b);
@@ -640,8 +639,8 @@ mx_mdbatch_new(struct mx_mdbatch **out, const char *dir, struct mx_err *err)
 	if ((b->tmpfd == -1 || b->newfd == -1 || b->curfd == -1) &&
 	    (errno == EMFILE || errno == ENFILE)) {
 		/* Not "not a Maildir": the process is out of descriptors. */
-		mx_err_errno(err, errno, _("%s: cannot open its directories "
-		    "(raise the open-file limit, ulimit -n, and run again)"), dir);
+		mx_err_errno(err, errno, _("%s: cannot open its directories"),
+		    dir);
 		mdb_close(b);
 		free(b);
 		return -1;

@@ -90,12 +90,12 @@ convert_one(const char *mbox, const char *maildir,
 		fd = -1;
 		errno = EISDIR;		/* refused before a Maildir is made */
 	}
+	mx_err_clear(&err);
 	if (fd == -1) {
-		fprintf(stderr, _("mxmove mbox2maildir: %s: %s\n"), mbox,
-		    strerror(errno));
+		mx_err_errno(&err, errno, "%s", mbox);
+		fprintf(stderr, _("mxmove mbox2maildir: %s\n"), err.msg);
 		return MX_EXIT_FAIL;
 	}
-	mx_err_clear(&err);
 	if (held != NULL)
 		rc = mx_mbox_to_maildir_held(mx_mbox_read_fd, &fd, maildir, opts,
 		    report_damage, (void *)mbox, stp, held, &err);

@@ -110,6 +110,8 @@ is "$(listing "$T/l32")" "$(listing "$T/h1")" "the same files"
 out=$(ulimit -n 10; "$MXMOVE" mbox2maildir --jobs 4 --into "$T/l10" "$T"/src3/h1* 2>&1); rc=$?
 is "$rc" 1 "a limit of 10: status 1"
 like "$out" 'Too many open files' "the error names the limit"
+is "$(printf '%s\n' "$out" | grep 'Too many open files' | grep -vc 'ulimit -n')" 0 \
+    "and each such error says what to do"
 unlike "$out" 'not a Maildir' "not a wrong cause"
 
 run_mx mbox2maildir --jobs 2 "$T/src/alpha" "$T/y"
