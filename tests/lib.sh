@@ -89,6 +89,45 @@ put_msg() {
 	touch -d "@${4:-1700000000}" "$1/$2"
 }
 
+# gen_maildir ROOT COUNT SEED SIZE...: a Maildir of COUNT messages, one
+# in 7 in .Sent, one in 3 unread in new/ (the others :2,S in cur/), each
+# about a SIZE picked at random (the same files for the same SEED).
+gen_maildir() {
+	python3 - "$@" <<'PY'
+import os, random, sys
+root, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+sizes = [int(s) for s in sys.argv[4:]]
+random.seed(seed)
+for d in ("new", "cur", "tmp", ".Sent/new", ".Sent/cur", ".Sent/tmp"):
+    os.makedirs(os.path.join(root, d), exist_ok=True)
+for i in range(count):
+    folder = ".Sent/" if i % 7 == 0 else ""
+    sub, info = ("new", "") if i % 3 == 0 else ("cur", ":2,S")
+    name = "%d.M%dP%d.old.example.test%s" % (1700000000 + i, i, 4242, info)
+    with open(os.path.join(root, folder + sub, name), "w") as f:
+        f.write("Subject: %d\n\n" % i + ("%d " % i) * (random.choice(sizes) // 4) + "\n")
+PY
+}
+
+# slow_tar DIR: DIR/tar, a tar whose "tar c" streams at about 800 KB/s
+# (16 KB every 20 ms), for an old host's PATH: a transfer then takes
+# long enough to be killed or cut in the middle.
+slow_tar() {
+	mkdir -p "$1" && cat >"$1/tar" <<'FAKE' && chmod 755 "$1/tar"
+#!/bin/sh
+case "$1" in
+c*) /usr/bin/tar "$@" | python3 -c '
+import sys, time
+i, o = sys.stdin.buffer, sys.stdout.buffer
+while True:
+    b = i.read(16384)
+    if not b: break
+    o.write(b); o.flush(); time.sleep(0.02)' ;;
+*) exec /usr/bin/tar "$@" ;;
+esac
+FAKE
+}
+
 run_mx() {
 	out=$("$MXMOVE" "$@" 2>&1)
 	rc=$?

@@ -48,6 +48,7 @@ lab_enter "$@"
 . "$top_srcdir/tests/lab/sshd.sh"
 . "$top_srcdir/tests/lab/postfix.sh"
 . "$top_srcdir/tests/lab/knot.sh"
+. "$top_srcdir/tests/lab/dovecot.sh"
 for c in /usr/sbin/sshd dovecot doveadm postfix knotd kdig curl nsenter openssl; do
 	command -v "$c" >/dev/null || skip_all "$c is missing"
 done
@@ -118,7 +119,6 @@ HASH=$(openssl passwd -6 -salt e2esalt secret)
 VHASH=$(openssl passwd -1 -salt e2evpop secret)
 for h in old new; do
 	lab_host_user $h mxlabdummy 4999 4999 /home/mxlabdummy
-	sed -i 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' "$(lab_root $h)/etc/passwd"
 	# the MTA's and Dovecot's own users, as this machine has them
 	grep -E '^(postfix|dovecot|dovenull):' /etc/passwd >>"$(lab_root $h)/etc/passwd"
 	grep -E '^(postfix|postdrop|dovecot|dovenull):' /etc/group >>"$(lab_root $h)/etc/group"
@@ -267,44 +267,8 @@ LAB_POSTFIX_IN=new lab_start_postfix new "$LAB_NEW" \
     "virtual_gid_maps=hash:/etc/postfix/vgid" \
     "virtual_minimum_uid=89" "biff=no"
 D=$LAB/new/dovecot
-mkdir -p "$D/run" "$D/state"
-chmod 755 "$LAB/new" "$D" "$D/run" "$D/state"
-cat >"$D/dovecot.conf" <<CONF
-base_dir = $D/run
-state_dir = $D/state
-instance_name = mxe2e
-protocols = pop3 imap
-listen = $LAB_NEW
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-log_path = $LAB/dovecot.log
-default_internal_user = dovecot
-default_login_user = dovenull
-first_valid_uid = 89
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = /etc/dovecot/users
-}
-userdb {
-  driver = passwd-file
-  args = /etc/dovecot/users
-}
-service pop3-login {
-  inet_listener pop3 {
-    port = 110
-  }
-}
-service imap-login {
-  inet_listener imap {
-    port = 143
-  }
-}
-protocol pop3 {
-  pop3_uidl_format = %f
-}
-CONF
+chmod 755 "$LAB/new"
+lab_dovecot_conf "$D" "$LAB_NEW" /etc/dovecot/users 89 mxe2e
 lab_spawn dovecot nsenter -t "$(cat "$LAB/sshd-new.pid")" -m -u -- \
     /usr/sbin/dovecot -F -c "$D/dovecot.conf"
 lab_wait 50 "Dovecot POP3" lab_tcp_open "$LAB_NEW" 110 || bail "Dovecot did not start"

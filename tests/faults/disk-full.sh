@@ -19,9 +19,6 @@ mkdir -p "$RN/home"
 mount -t tmpfs -o size=2m,mode=755 mxfull "$RN/home" || bail "mount tmpfs"
 lab_host_user old alice 1001 1001 /home/alice
 lab_host_user new alice 2101 2101 /home/alice
-for h in old new; do
-	sed -i 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' "$(lab_root $h)/etc/passwd"
-done
 
 SRC=$RO/home/alice/Maildir DST=$RN/home/alice/Maildir
 python3 - "$SRC" <<'PY'

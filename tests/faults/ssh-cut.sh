@@ -17,41 +17,13 @@ command -v python3 >/dev/null || skip_all "python3 is missing"
 RO=$(lab_root old) RN=$(lab_root new)
 lab_host_user old big 1001 1001 /home/big
 lab_host_user new big 2101 2101 /home/big
-for h in old new; do
-	sed -i 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' "$(lab_root $h)/etc/passwd"
-done
 SRC=$RO/home/big/Maildir
-python3 - "$SRC" <<'PY'
-import os, random, sys
-root = sys.argv[1]; random.seed(11)
-for d in ("new", "cur", "tmp", ".Sent/new", ".Sent/cur", ".Sent/tmp"):
-    os.makedirs(os.path.join(root, d), exist_ok=True)
-for i in range(400):
-    folder = ".Sent/" if i % 7 == 0 else ""
-    sub, info = ("new", "") if i % 3 == 0 else ("cur", ":2,S")
-    name = "%d.M%dP%d.old.example.test%s" % (1700000000 + i, i, 4242, info)
-    with open(os.path.join(root, folder + sub, name), "w") as f:
-        f.write("Subject: %d\n\n" % i + ("%d " % i) * random.choice([500, 2000, 5000]) + "\n")
-PY
+gen_maildir "$SRC" 400 11 2000 8000 20000
 chown -R 1001:1001 "$RO/home/big"
 # The old host's tar c, slowed to about 800 KB/s: the stream of ~6 MB
 # flows for several seconds. Only the old host sees it (/usr/local/bin
 # comes first in sshd's PATH).
-mkdir -p "$LAB/slowbin"
-cat >"$LAB/slowbin/tar" <<'FAKE'
-#!/bin/sh
-case "$1" in
-c*) /usr/bin/tar "$@" | python3 -c '
-import sys, time
-i, o = sys.stdin.buffer, sys.stdout.buffer
-while True:
-    b = i.read(16384)
-    if not b: break
-    o.write(b); o.flush(); time.sleep(0.02)' ;;
-*) exec /usr/bin/tar "$@" ;;
-esac
-FAKE
-chmod 755 "$LAB/slowbin/tar"
+slow_tar "$LAB/slowbin"
 LAB_SSHD_BINDS="$LAB/slowbin=/usr/local/bin" lab_start_sshd old "$LAB_OLD"
 lab_start_sshd new "$LAB_NEW"
 

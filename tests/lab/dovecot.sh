@@ -11,6 +11,8 @@
 #     Adds a passwd-file user ({PLAIN} password; UID >= 1000: Dovecot
 #     refuses mail owned by root). Users may be added after the start
 #     (the passwd-file is read again when it changes).
+# lab_dovecot_conf DIR ADDR USERS FIRST_UID [NAME]
+#     Writes DIR/dovecot.conf for a Dovecot of one's own (tests/e2e).
 # lab_start_dovecot [ADDR]
 #     Writes $LAB/dovecot/dovecot.conf (POP3 on 110, IMAP on 143, on ADDR,
 #     default $LAB_NEW), starts `dovecot -F` and waits until both ports
@@ -33,31 +35,34 @@ lab_dovecot_user() {
 	mkdir -p "$5" && chown "$3:$4" "$5"
 }
 
-lab_start_dovecot() {
-	local _addr=${1:-$LAB_NEW} _d
-	_lab_dovecot_dir
-	_d=$LAB_DOVECOT_DIR
-	cat >"$_d/dovecot.conf" <<CONF
-base_dir = $_d/run
-state_dir = $_d/state
-instance_name = mxlab
+# lab_dovecot_conf DIR ADDR USERS FIRST_UID [NAME]: DIR/dovecot.conf
+# (and DIR/run, DIR/state): POP3 on 110 and IMAP on 143 on ADDR, users
+# from the passwd-file USERS (passwords {SCHEME}-prefixed or crypt),
+# mail owned by FIRST_UID and up, qmail-pop3d's UIDLs.
+lab_dovecot_conf() {
+	mkdir -p "$1/run" "$1/state" || bail "mkdir $1"
+	chmod 755 "$1" "$1/run" "$1/state"
+	cat >"$1/dovecot.conf" <<CONF
+base_dir = $1/run
+state_dir = $1/state
+instance_name = ${5:-mxlab}
 protocols = pop3 imap
-listen = $_addr
+listen = $2
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 log_path = $LAB/dovecot.log
 default_internal_user = dovecot
 default_login_user = dovenull
-first_valid_uid = 1000
+first_valid_uid = $4
 mail_location = maildir:~/Maildir
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN $_d/users
+  args = $3
 }
 userdb {
   driver = passwd-file
-  args = $_d/users
+  args = $3
 }
 service pop3-login {
   inet_listener pop3 {
@@ -74,7 +79,13 @@ protocol pop3 {
   pop3_uidl_format = %f
 }
 CONF
-	chmod 755 "$_d" "$_d/run" "$_d/state"
+}
+
+lab_start_dovecot() {
+	local _addr=${1:-$LAB_NEW} _d
+	_lab_dovecot_dir
+	_d=$LAB_DOVECOT_DIR
+	lab_dovecot_conf "$_d" "$_addr" "$_d/users" 1000
 	lab_spawn dovecot /usr/sbin/dovecot -F -c "$_d/dovecot.conf"
 	lab_wait 50 "Dovecot POP3 on $_addr:110" lab_tcp_open "$_addr" 110 ||
 	    bail "Dovecot did not start (see $LAB/dovecot.log)"

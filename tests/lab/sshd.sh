@@ -87,7 +87,10 @@ _lab_sshd_tree() {
 	ln -sfn spool/mail "$_r/var/mail"
 	ln -sfn /run "$_r/var/run"
 	ln -sfn /run/lock "$_r/var/lock"
-	grep -E '^(root|daemon|sshd|nobody):' /etc/passwd >"$_r/etc/passwd"
+	# root logs in with /bin/sh: this machine's /root/.bashrc (sourced
+	# by bash for every ssh command) may run slow things (pyenv).
+	grep -E '^(root|daemon|sshd|nobody):' /etc/passwd |
+	    sed 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' >"$_r/etc/passwd"
 	grep -E '^(root|daemon|nogroup|mail):' /etc/group >"$_r/etc/group"
 	# With UsePAM no, "!" would lock root out of key logins too.
 	cut -d: -f1 "$_r/etc/passwd" | sed 's/$/:*:19000:0:99999:7:::/' \

@@ -53,9 +53,6 @@ printf 'From x@example.test Mon Nov  2 10:00:00 2026\nSubject: eve\nStatus: RO\n
     >"$RO/var/spool/mail/eve"
 chown 1002:1002 "$RO/var/spool/mail/bob"
 chown 1003:1003 "$RO/var/spool/mail/eve"
-for h in old new; do
-	sed -i 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' "$(lab_root $h)/etc/passwd"
-done
 lab_start_sshd old "$LAB_OLD"
 lab_start_sshd new "$LAB_NEW"
 lab_dovecot_user bob secret 2102 2102 "$RN/home/bob"

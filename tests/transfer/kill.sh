@@ -8,36 +8,11 @@ lab_enter "$@"
 command -v python3 >/dev/null || skip_all "python3 is missing"
 
 OLD=$LAB/old NEW=$LAB/new
-mkdir -p "$NEW/home/kim" "$LAB/fakebin"
+mkdir -p "$NEW/home/kim"
 chown 2001:2001 "$NEW/home/kim"
-python3 - "$OLD/home/kim/Maildir" <<'PY'
-import os, random, sys
-root = sys.argv[1]; random.seed(7)
-for d in ("new", "cur", "tmp", ".Sent/new", ".Sent/cur", ".Sent/tmp"):
-    os.makedirs(os.path.join(root, d), exist_ok=True)
-for i in range(300):
-    folder = ".Sent/" if i % 7 == 0 else ""
-    sub, info = ("new", "") if i % 3 == 0 else ("cur", ":2,S")
-    name = "%d.M%dP%d.old.example.test%s" % (1700000000 + i, i, 4242, info)
-    size = random.choice([600, 2000, 4000, 4000, 9000, 30000])
-    with open(os.path.join(root, folder + sub, name), "w") as f:
-        f.write("Subject: %d\n\n" % i + ("%d " % i) * (size // 4) + "\n")
-PY
+gen_maildir "$OLD/home/kim/Maildir" 300 7 600 2000 4000 4000 9000 30000
 # The old host's tar, slowed down: about 1 s for the whole mailbox.
-cat >"$LAB/fakebin/tar" <<'FAKE'
-#!/bin/sh
-case "$1" in
-c*) /usr/bin/tar "$@" | python3 -c '
-import sys, time
-i, o = sys.stdin.buffer, sys.stdout.buffer
-while True:
-    b = i.read(16384)
-    if not b: break
-    o.write(b); o.flush(); time.sleep(0.02)' ;;
-*) exec /usr/bin/tar "$@" ;;
-esac
-FAKE
-chmod 755 "$LAB/fakebin/tar"
+slow_tar "$LAB/fakebin"
 
 # check: every message on the target is whole and equal to the source's
 # (by unique name), and no unique name is there twice (tests/lib.sh).

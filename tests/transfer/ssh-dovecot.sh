@@ -46,12 +46,6 @@ bye
 MBOX
 chown 1002:1002 "$RO/var/spool/mail/bob"
 
-# root logs in with /bin/sh on the lab hosts: this machine's /root/.bashrc
-# (sourced by bash for every ssh command) may run slow things (pyenv).
-for h in old new; do
-	[ -f "$(lab_root $h)/etc/passwd" ] || lab_host_user $h mxlabdummy 4999 4999 /home/mxlabdummy
-	sed -i 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' "$(lab_root $h)/etc/passwd"
-done
 lab_start_sshd old "$LAB_OLD"
 lab_start_sshd new "$LAB_NEW"
 lab_dovecot_user alice secret 2101 2101 "$RN/home/alice"

@@ -30,9 +30,6 @@ for i in 1 2 3 4 5 6; do
 	chown -R $((1100 + i)):$((1100 + i)) "$RO/home/$u"
 	echo "$u /home/$u/Maildir /home/$u/Maildir" >>"$LAB/map"
 done
-for h in old new; do
-	sed -i 's|^\(root:.*:\)/bin/bash$|\1/bin/sh|' "$(lab_root $h)/etc/passwd"
-done
 lab_start_sshd old "$LAB_OLD"
 lab_start_sshd new "$LAB_NEW"
 
