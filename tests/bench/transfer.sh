@@ -107,20 +107,11 @@ mxt() {	# mxt ARGS: mxmove under /usr/bin/time: "secs rss_kib"; the
 	tail -n 1 "$LAB/time"
 }
 MX=(transfer --from old --to new --map "$LAB/map" --jobs 2 --state "$LAB/state")
-# How fast the disk creates files just now (20,000 empty files, kept
-# until the lab goes): after a large rm -rf it can be several times
-# slower for minutes, and every figure with it.
-probe() { t probe python3 -c "import os,sys
-d = sys.argv[1]; os.mkdir(d)
-for i in range(20000): open(os.path.join(d, str(i)), 'w').close()" "$LAB/probe-$1"; }
-
-probe_mx=$(probe mx)
 cpu_mark
 read -r mx_full mx_rss mx_u mx_s <<<"$(mxt "${MX[@]}")"
 mx_cpu="$(cpu_since) / $(echo "$mx_u + $mx_s" | bc)"
 # The copies of tar and rsync go under the new host's /home (inside the
 # lab, removed with it), beside the users'.
-probe_tar=$(probe tar)
 cpu_mark
 tar_full=$(t tar /usr/bin/time -f "%U %S" -o "$LAB/time.tar" sh -c "ssh old 'tar cf - -C /home .' | ssh new 'mkdir /home/.bench-tar && tar xf - -C /home/.bench-tar'")
 tar_cpu="$(cpu_since) / $(awk '{ print $1 + $2 }' "$LAB/time.tar")"
@@ -188,7 +179,6 @@ cat <<TABLE
 # full pass (jobs 2)       ${mx_full} s   tar|ssh ${tar_full} s   $(ratio "$mx_full" "$tar_full") (<= 0.8)
 #                                     rsync ${rs_full} s    $(ratio "$mx_full" "$rs_full")
 #   CPU s, old host / new host / this side: mxmove ${mx_cpu}, tar|ssh ${tar_cpu}
-#   disk: 20,000 empty files created in ${probe_mx} s before mxmove's pass, ${probe_tar} s before tar's
 # catch-up, nothing new    ${mx_noop} s   rsync ${rs_noop} s    $(ratio "$mx_noop" "$rs_noop") (<= 0.5)  (the first after the copy)
 #   and again             ${mx_noop2} s   rsync ${rs_noop} s    $(ratio "$mx_noop2" "$rs_noop") (<= 0.5)  (again)
 # catch-up, 1 % new        ${mx_one} s   rsync ${rs_one} s    $(ratio "$mx_one" "$rs_one")
