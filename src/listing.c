@@ -334,6 +334,7 @@ read_records(struct mx_stream *s, struct mx_listing *l, struct mx_buf *rest,
 	size_t used;
 	int rc = -1;
 
+	l->listed_at = 0;	/* until the host's clock says ("@T") */
 	for (;;) {
 		got = mx_stream_read(s, buf, sizeof buf, err);
 		if (got < 0)
@@ -394,7 +395,6 @@ mx_listing_read(struct mx_host *h, const char *dir, struct mx_listing *l,
 	/* One round trip: what is there (a Maildir, an mbox file, nothing),
 	 * whether @attachments and maildirsize exist, and the messages. */
 	hp = mx_host_path(h, dir);
-	l->listed_at = 0;	/* until the host's clock says */
 	list_fn(&cmd);
 	mx_buf_puts(&cmd, "L ");
 	mx_shell_quote(&cmd, hp ? hp : dir);
@@ -428,7 +428,6 @@ mx_listing_read_ex(struct mx_host *h, const char *dir, const char *pre,
 	int status = -1, rc = -1;
 
 	hp = mx_host_path(h, dir);
-	l->listed_at = 0;	/* until the host's clock says */
 	list_fn(&cmd);
 	mx_buf_puts(&cmd, "{ ");
 	mx_buf_puts(&cmd, pre);

@@ -1217,6 +1217,10 @@ verify(struct job *j, int all_digests, int relist, struct mx_err *err)
 	}
 	if (j->r->verified && id.data != NULL && !j->o->dry_run)
 		save_stamp(j, S, D, id.data);
+	if (j->r->verified && !j->is_mbox && S->n > 0 && S->listed_at == 0)
+		report(j, _("%s: its clock could not be read (date +%%s.%%N): "
+		    "nothing was recorded, so the next pass lists and reads "
+		    "every message again"), mx_host_name(j->from));
 	if (relist) {
 		/* The target listing after the pass, for maildirsize. */
 		mx_listing_free(&j->dst);
@@ -1897,9 +1901,10 @@ mx_transfer_user(struct mx_host *from, struct mx_host *to,
  * entries are named "I/PATH"; a positional "-C STAGE_I I" and
  * --strip-components=1 put each in its own stage), one command that
  * links every stage into place and takes the digests of the files in
- * place through the stages (their inodes), and one listing. Each user keeps everything else: plan, journal,
- * checks of every entry, verification, manifest. A group that fails is
- * not a failure: its users run again, one by one. */
+ * place through the stages (their inodes), and one listing. Each user
+ * keeps everything else: plan, journal, checks of every entry,
+ * verification, manifest. A group that fails is not a failure: its
+ * users run again, one by one. */
 
 #define GROUP_BYTES (8u << 20)	/* at most this much to copy in a group */
 #define GROUP_MSGS 2048		/* messages a group copies at most */

@@ -142,6 +142,8 @@ age
 PATH=$LAB/nodate:$PATH mx transfer
 is "$rc" 0 "a host without date(1): the pass exits 0"
 ok "$([ ! -e "$S" ]; echo $?)" "and records no stamp"
+like "$out" 'its clock could not be read .*the next pass lists and reads every message again' \
+    "and says so"
 rm -f "$ST/manifest/alice"
 PATH=$LAB/nodate:$PATH mx transfer
 ok "$([ -f "$ST/manifest/alice" ] && [ "$(grep -c "^end	0" "$ST/manifest/alice")" = 1 ]; echo $?)" \
